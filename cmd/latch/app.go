@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/latchhq/latch/internal/reqlog"
+)
+
+// app is the wired server: the store, the services and the HTTP handler.
+// It is built by newApp and is the only place that knows every concrete
+// type.
+type app struct {
+	cfg       *Config
+	log       *slog.Logger
+	store     appStore
+	storeKind string
+	handler   http.Handler
+	closers   []func()
+}
+
+// Handler returns the root handler.
+func (a *app) Handler() http.Handler { return a.handler }
+
+// Close releases background work and the database.
+func (a *app) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	if a.store != nil {
+		if err := a.store.Close(); err != nil {
+			a.log.Warn("close database", "err", err)
+		}
+	}
+}
+
+// health answers /healthz (the process is up) and /readyz (the database
+// answers within two seconds; 503 otherwise).
+func (a *app) health(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.store.Ping(ctx); err != nil {
+			reqlog.Logger(r.Context()).Warn("readiness check failed", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "detail": "database unreachable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": a.storeKind})
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+)
+
+func cmdServe(ctx context.Context, args []string, env map[string]string, stderr io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w: latch serve takes no arguments (settings come from the environment; see latch help)", errUsage)
+	}
+	env, err := mergeEnv(env)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	secret, err := resolveSecret(cfg, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	return serve(ctx, cfg, secret, log, ln)
+}
+
+// serve runs the server on ln until ctx is cancelled, then shuts down
+// gracefully: it stops accepting, finishes requests in flight (up to
+// ShutdownTimeout) and closes the database.
+func serve(ctx context.Context, cfg *Config, secret string, log *slog.Logger, ln net.Listener) error {
+	a, err := newApp(ctx, cfg, secret, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer a.Close()
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("latch listening", "addr", ln.Addr().String(), "url", cfg.BaseURL.String(),
+		"database", a.storeKind, "version", buildVersion())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, args []string, env map[string]string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w: latch migrate takes no arguments", errUsage)
+	}
+	env, err := mergeEnv(env)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	s, kind, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "migrations applied (%s)\n", kind)
+	return nil
+}
