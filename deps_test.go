@@ -70,6 +70,7 @@ func TestImportDirection(t *testing.T) {
 		{pkg: "internal/httpapi", allowed: []string{".", "internal/tasks", "token", "token/tokenhttp", "internal/reqlog"}},
 		{pkg: "internal/authhttp", allowed: []string{".", "internal/auth", "internal/httpsec", "token", "internal/reqlog"}},
 		{pkg: "cmd/latch", allowed: []string{"*"}},
+		{pkg: "cmd/latchload", allowed: nil},
 	}
 	for _, p := range listPackages(t) {
 		r := rel(p.path)
