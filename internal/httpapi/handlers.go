@@ -1,0 +1,135 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/latchhq/latch"
+	"github.com/latchhq/latch/internal/tasks"
+	"github.com/latchhq/latch/token/tokenhttp"
+)
+
+// owner returns the token subject and the path's user_id after checking
+// that they match (403 otherwise). It runs before any input is read.
+func owner(r *http.Request) (subject, userID string, err error) {
+	claims, ok := tokenhttp.FromContext(r.Context())
+	if !ok {
+		return "", "", latch.ErrUnauthenticated
+	}
+	userID = r.PathValue("user_id")
+	if err := tasks.Authorize(claims.Subject, userID); err != nil {
+		return "", "", err
+	}
+	return claims.Subject, userID, nil
+}
+
+// ownerAndID is owner plus the {id} path parameter (422 when it is not
+// an integer).
+func ownerAndID(r *http.Request) (subject, userID string, id int64, err error) {
+	subject, userID, err = owner(r)
+	if err != nil {
+		return "", "", 0, err
+	}
+	id, perr := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if perr != nil {
+		verr := &latch.ValidationError{}
+		verr.Add("path", "id", "must be an integer")
+		return "", "", 0, verr
+	}
+	return subject, userID, id, nil
+}
+
+func listTasks(a *api, w http.ResponseWriter, r *http.Request) error {
+	sub, userID, err := owner(r)
+	if err != nil {
+		return err
+	}
+	values, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return &httpError{status: http.StatusBadRequest, detail: "Malformed query string"}
+	}
+	q, err := tasks.ParseListQuery(values)
+	if err != nil {
+		return err
+	}
+	page, err := a.svc.List(r.Context(), sub, userID, q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toTaskList(page))
+	return nil
+}
+
+func createTask(a *api, w http.ResponseWriter, r *http.Request) error {
+	sub, userID, err := owner(r)
+	if err != nil {
+		return err
+	}
+	var body TaskCreate
+	if err := decodeBody(w, r, &body); err != nil {
+		return err
+	}
+	t, err := a.svc.Create(r.Context(), sub, userID, tasks.Input{Title: body.Title, Description: body.Description})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/"+url.PathEscape(userID)+"/tasks/"+strconv.FormatInt(t.ID, 10))
+	writeJSON(w, http.StatusCreated, toTask(t))
+	return nil
+}
+
+func getTask(a *api, w http.ResponseWriter, r *http.Request) error {
+	sub, userID, id, err := ownerAndID(r)
+	if err != nil {
+		return err
+	}
+	t, err := a.svc.Get(r.Context(), sub, userID, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toTask(t))
+	return nil
+}
+
+func updateTask(a *api, w http.ResponseWriter, r *http.Request) error {
+	sub, userID, id, err := ownerAndID(r)
+	if err != nil {
+		return err
+	}
+	var body TaskUpdate
+	if err := decodeBody(w, r, &body); err != nil {
+		return err
+	}
+	t, err := a.svc.Update(r.Context(), sub, userID, id, tasks.Input{Title: body.Title, Description: body.Description, Completed: body.Completed})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toTask(t))
+	return nil
+}
+
+func toggleTask(a *api, w http.ResponseWriter, r *http.Request) error {
+	sub, userID, id, err := ownerAndID(r)
+	if err != nil {
+		return err
+	}
+	t, err := a.svc.Toggle(r.Context(), sub, userID, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toTask(t))
+	return nil
+}
+
+func deleteTask(a *api, w http.ResponseWriter, r *http.Request) error {
+	sub, userID, id, err := ownerAndID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Delete(r.Context(), sub, userID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
