@@ -1,0 +1,473 @@
+package httpsec
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrBadOrigin reports a trusted-origin entry that NewOrigins cannot use.
+var ErrBadOrigin = errors.New("httpsec: bad trusted origin")
+
+// maxURLLen bounds the inputs Trusted and SafeRedirect look at.
+const maxURLLen = 8192
+
+// Origins is the set of trusted origins: the base URL's origin plus extra
+// entries, matched the way Better Auth's matchesOriginPattern does. It is
+// immutable and safe for concurrent use.
+type Origins struct {
+	base       string // normalised origin of the base URL
+	baseScheme string
+	exact      map[string]struct{} // normalised http(s) origins
+	originGlob []ipGlob            // "https://*.example.com": matched against the normalised origin
+	hostGlob   []ipGlob            // "*.example.com": matched against host[:port] of http(s) URLs
+	custom     []customPattern     // "myapp://", "exp://host/path", with or without wildcards
+	entries    []string            // what was configured, normalised, for logs
+}
+
+// ipGlob is a compiled wildcard plus Better Auth's rule that a wildcard host
+// made of digits, dots and wildcards ("192.168.*.*") admits only IPv4
+// addresses.
+type ipGlob struct {
+	re     *regexp.Regexp
+	ipOnly bool
+}
+
+func (g ipGlob) match(s, authority string) bool {
+	if !g.re.MatchString(s) {
+		return false
+	}
+	if !g.ipOnly {
+		return true
+	}
+	host, _, _ := strings.Cut(authority, ":")
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Is4()
+}
+
+type customPattern struct {
+	scheme    string
+	authority string // exact (lower-case) unless authGlob is set; "" = any
+	path      string // normalised; "" = any
+	authGlob  *ipGlob
+	pathGlob  *regexp.Regexp
+}
+
+// NewOrigins builds the trusted set from baseURL (an http or https URL; only
+// its origin is used) and extra entries. An extra entry is one of:
+//   - an exact origin: "https://app.example.com", "http://localhost:3000"
+//     (scheme and host are case-folded, a default port is dropped, a bare
+//     "/" path is allowed; any other path, query or user info is an error);
+//   - a wildcard origin: "https://*.example.com", "http://localhost:*";
+//   - a wildcard host: "*.example.com" (any http/https scheme and port
+//     written in the pattern);
+//   - a custom scheme: "myapp://" (every URL of the scheme), "myapp://host",
+//     "exp://host/path" (that authority, that path or below), wildcards
+//     allowed in the authority and path.
+//
+// In wildcards "*" matches any run of characters except "/" and "\", and "?"
+// one such character. Blank entries are skipped. Errors wrap ErrBadOrigin.
+func NewOrigins(baseURL string, extra []string) (*Origins, error) {
+	base, ok := originOf(baseURL)
+	if !ok || !hasOnlyPath(baseURL) {
+		return nil, fmt.Errorf("%w: base URL %q is not an http(s) URL", ErrBadOrigin, baseURL)
+	}
+	o := &Origins{
+		base:       base,
+		baseScheme: base[:strings.Index(base, "://")],
+		exact:      map[string]struct{}{base: {}},
+		entries:    []string{base},
+	}
+	for _, raw := range extra {
+		e := strings.TrimSpace(raw)
+		if e == "" {
+			continue
+		}
+		if err := o.add(e); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// MustOrigins is NewOrigins that panics on error, for tests and constants.
+func MustOrigins(baseURL string, extra ...string) *Origins {
+	o, err := NewOrigins(baseURL, extra)
+	if err != nil {
+		panic(err)
+	}
+	return o
+}
+
+// ParseList splits a comma-separated list of origins (the format of
+// LATCH_TRUSTED_ORIGINS and BETTER_AUTH_TRUSTED_ORIGINS), trimming blanks.
+func ParseList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (o *Origins) add(e string) error {
+	bad := func(why string) error { return fmt.Errorf("%w: %q: %s", ErrBadOrigin, e, why) }
+	if !printableASCII(e) || strings.Contains(e, `\`) {
+		return bad("contains spaces, control, non-ASCII or backslash characters")
+	}
+	wild := strings.ContainsAny(e, "*?")
+	sep := strings.Index(e, "://")
+	if wild && sep < 0 {
+		lower := strings.ToLower(e)
+		o.hostGlob = append(o.hostGlob, ipGlob{re: compileGlob(lower), ipOnly: ipOnlyPattern(lower)})
+		o.entries = append(o.entries, lower)
+		return nil
+	}
+	scheme, _, hasColon := strings.Cut(e, ":")
+	if !hasColon || !validScheme(scheme) {
+		return bad("not an origin (want scheme://host[:port], a wildcard host, or a custom scheme)")
+	}
+	scheme = strings.ToLower(scheme)
+	if scheme == "http" || scheme == "https" {
+		if sep < 0 {
+			return bad("http(s) origin needs //host")
+		}
+		if wild {
+			lower := strings.ToLower(e)
+			authority := lower[sep+3:]
+			if strings.ContainsAny(authority, "/#@") {
+				return bad("wildcard origin may not have a path, fragment or user info")
+			}
+			o.originGlob = append(o.originGlob, ipGlob{re: compileGlob(lower), ipOnly: ipOnlyPattern(authority)})
+			o.entries = append(o.entries, lower)
+			return nil
+		}
+		norm, ok := originOf(e)
+		if !ok || !isRootPath(e) {
+			return bad("want scheme://host[:port] with no path, query or user info")
+		}
+		o.exact[norm] = struct{}{}
+		o.entries = append(o.entries, norm)
+		return nil
+	}
+	if isDangerousScheme(scheme) {
+		return bad("scheme " + scheme + " can run code")
+	}
+	cp, ok := parseCustom(e, wild)
+	if !ok {
+		return bad("bad custom-scheme origin")
+	}
+	p := customPattern{scheme: cp.scheme, authority: cp.authority, path: cp.path}
+	if wild {
+		if strings.ContainsAny(cp.authority, "*?") {
+			p.authGlob = &ipGlob{re: compileGlob(cp.authority), ipOnly: ipOnlyPattern(cp.authority)}
+		}
+		if strings.ContainsAny(cp.path, "*?") {
+			p.pathGlob = compileGlob(cp.path)
+		}
+	}
+	o.custom = append(o.custom, p)
+	o.entries = append(o.entries, e)
+	return nil
+}
+
+// Base returns the normalised origin of the base URL, for example
+// "https://app.example.com".
+func (o *Origins) Base() string { return o.base }
+
+// List returns the trusted entries as normalised, base origin first.
+func (o *Origins) List() []string { return append([]string(nil), o.entries...) }
+
+// Trusted reports whether origin, the value of an Origin header or a full
+// URL such as a Referer, belongs to a trusted origin. Relative URLs, "null"
+// and unparsable values are not trusted.
+func (o *Origins) Trusted(origin string) bool {
+	if origin == "" || len(origin) > maxURLLen || strings.HasPrefix(origin, "/") {
+		return false
+	}
+	if norm, ok := originOf(origin); ok {
+		return o.trustedHTTP(norm)
+	}
+	return o.trustedCustom(origin)
+}
+
+func (o *Origins) trustedHTTP(norm string) bool {
+	if _, ok := o.exact[norm]; ok {
+		return true
+	}
+	authority := norm[strings.Index(norm, "://")+3:]
+	for _, g := range o.originGlob {
+		if g.match(norm, authority) {
+			return true
+		}
+	}
+	for _, g := range o.hostGlob {
+		if g.match(authority, authority) {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *Origins) trustedCustom(s string) bool {
+	if len(o.custom) == 0 || !validUTF8NoControl(s) {
+		return false
+	}
+	u, ok := parseCustom(s, false)
+	if !ok || u.scheme == "http" || u.scheme == "https" || isDangerousScheme(u.scheme) {
+		return false
+	}
+	for _, p := range o.custom {
+		if p.scheme != u.scheme {
+			continue
+		}
+		if p.authGlob != nil {
+			if strings.Contains(u.authority, "@") || !p.authGlob.match(u.authority, u.authority) {
+				continue
+			}
+		} else if p.authority != "" && p.authority != u.authority {
+			continue
+		}
+		switch {
+		case p.pathGlob != nil:
+			path := u.path
+			if path == "" {
+				path = "/"
+			}
+			if p.pathGlob.MatchString(path) {
+				return true
+			}
+		case p.path == "" || u.path == p.path || strings.HasPrefix(u.path, p.path+"/"):
+			return true
+		}
+	}
+	return false
+}
+
+// SafeRedirect reports whether target may be used as a redirect or callback
+// URL (callbackURL, redirectTo, errorCallbackURL, newUserCallbackURL).
+// A relative target is safe when it starts with "/" but not "//", contains
+// no "\" and no control characters, and its path has no encoded "/" or "\"
+// (%2F, %5C). An absolute target must belong to a trusted origin; the
+// javascript:, data: and vbscript: schemes never pass. The empty string is
+// not safe (callers treat an absent value separately).
+func (o *Origins) SafeRedirect(target string) bool {
+	if target == "" || len(target) > maxURLLen {
+		return false
+	}
+	if strings.HasPrefix(target, "/") {
+		return safeRelative(target)
+	}
+	if !printableASCII(target) || strings.Contains(target, `\`) {
+		return false
+	}
+	return o.Trusted(target)
+}
+
+// safeRelative is Better Auth's isSafeRelativeURL.
+func safeRelative(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.Contains(s, `\`) || !validUTF8NoControl(s) {
+		return false
+	}
+	path := s
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		path = s[:i]
+	}
+	lp := strings.ToLower(path)
+	if strings.Contains(lp, "%2f") || strings.Contains(lp, "%5c") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil
+}
+
+// originOf returns the normalised origin ("scheme://host[:port]") of an
+// absolute http or https URL: lower-case scheme and host, default port
+// dropped, IPv6 in canonical brackets. It refuses anything a browser might
+// read differently: non-printable or non-ASCII bytes, backslashes, percent
+// signs in the host, opaque forms like "https:host" and empty hosts.
+func originOf(s string) (string, bool) {
+	if len(s) > maxURLLen || !printableASCII(s) || strings.Contains(s, `\`) {
+		return "", false
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Opaque != "" || u.Host == "" {
+		return "", false
+	}
+	if strings.ContainsAny(u.Host, "%") {
+		return "", false
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "" {
+		return "", false
+	}
+	if strings.Contains(host, ":") || strings.HasPrefix(u.Host, "[") {
+		a, err := netip.ParseAddr(host)
+		if err != nil || !a.Is6() || a.Zone() != "" {
+			return "", false
+		}
+		host = "[" + a.String() + "]"
+	}
+	out := u.Scheme + "://" + host
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			return "", false
+		}
+		if !(u.Scheme == "http" && n == 80 || u.Scheme == "https" && n == 443) {
+			out += ":" + strconv.Itoa(n)
+		}
+	}
+	return out, true
+}
+
+// isRootPath reports whether an http(s) URL has at most a "/" path and no
+// query, fragment or user info.
+func isRootPath(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Path == "" || u.Path == "/") && u.RawQuery == "" && u.Fragment == "" && !u.ForceQuery && u.User == nil
+}
+
+// hasOnlyPath reports whether an http(s) URL has a path but no query,
+// fragment or user info (a base URL such as "https://x.example/api/auth").
+func hasOnlyPath(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.RawQuery == "" && u.Fragment == "" && !u.ForceQuery && u.User == nil
+}
+
+// customURL is a URL split the way Better Auth's parseCustomSchemeOrigin
+// does, without a URL parser.
+type customURL struct{ scheme, authority, path string }
+
+func parseCustom(s string, wildcardPattern bool) (customURL, bool) {
+	scheme, rest, ok := strings.Cut(s, ":")
+	if !ok || !validScheme(scheme) {
+		return customURL{}, false
+	}
+	var authority string
+	if strings.HasPrefix(rest, "//") {
+		rest = rest[2:]
+		stop := "/?#"
+		if wildcardPattern {
+			stop = "/#"
+		}
+		if i := strings.IndexAny(rest, stop); i >= 0 {
+			authority, rest = rest[:i], rest[i:]
+		} else {
+			authority, rest = rest, ""
+		}
+	}
+	stop := "?#"
+	if wildcardPattern {
+		stop = "#"
+	}
+	if i := strings.IndexAny(rest, stop); i >= 0 {
+		rest = rest[:i]
+	}
+	return customURL{scheme: strings.ToLower(scheme), authority: strings.ToLower(authority), path: normalizePath(rest)}, true
+}
+
+// normalizePath percent-decodes p and resolves "." and ".." so a path-pinned
+// pattern cannot be escaped by traversal; "" for an empty or root path.
+func normalizePath(p string) string {
+	if d, err := url.PathUnescape(p); err == nil {
+		p = d
+	}
+	var segs []string
+	for seg := range strings.SplitSeq(p, "/") {
+		switch seg {
+		case "..":
+			if len(segs) > 0 {
+				segs = segs[:len(segs)-1]
+			}
+		case ".", "":
+		default:
+			segs = append(segs, seg)
+		}
+	}
+	if len(segs) == 0 {
+		return ""
+	}
+	return "/" + strings.Join(segs, "/")
+}
+
+// compileGlob turns a wildcard pattern into an anchored regexp: "*" is any
+// run of characters other than "/" and "\", "?" one such character, and
+// "\x" a literal x. RE2 keeps matching linear in the input.
+func compileGlob(p string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '*':
+			b.WriteString(`[^/\\]*`)
+		case '?':
+			b.WriteString(`[^/\\]`)
+		case '\\':
+			if i+1 < len(p) {
+				i++
+				b.WriteString(regexp.QuoteMeta(p[i : i+1]))
+			}
+		default:
+			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		}
+	}
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
+}
+
+var ipPatternRE = regexp.MustCompile(`^[\d*?.]*\d[\d*?.]*$`)
+
+// ipOnlyPattern reports whether the host of a wildcard authority is made
+// only of digits, dots and wildcards.
+func ipOnlyPattern(authority string) bool {
+	host, _, _ := strings.Cut(authority, ":")
+	return ipPatternRE.MatchString(host)
+}
+
+func validScheme(s string) bool {
+	if s == "" || !('a' <= s[0]|0x20 && s[0]|0x20 <= 'z') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func isDangerousScheme(s string) bool {
+	s = strings.ToLower(s)
+	return s == "javascript" || s == "data" || s == "vbscript"
+}
+
+// printableASCII reports whether s has only bytes 0x21..0x7e.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// validUTF8NoControl rejects invalid UTF-8 and C0/C1 control characters.
+func validUTF8NoControl(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return false
+		}
+	}
+	return true
+}
