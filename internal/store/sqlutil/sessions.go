@@ -1,0 +1,133 @@
+package sqlutil
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"time"
+
+	"github.com/latchhq/latch"
+)
+
+const sessionCols = `s."id", s."token", s."userId", s."expiresAt", s."createdAt", s."updatedAt", s."ipAddress", s."userAgent"`
+
+func sessionDest(x *latch.Session, exp, cre, upd *Time, ip, ua *sql.NullString) []any {
+	return []any{&x.ID, &x.Token, &x.UserID, exp, cre, upd, ip, ua}
+}
+
+func fillSession(x *latch.Session, exp, cre, upd Time, ip, ua sql.NullString) {
+	x.ExpiresAt, x.CreatedAt, x.UpdatedAt = exp.T, cre.T, upd.T
+	x.IPAddress, x.UserAgent = ip.String, ua.String
+}
+
+func scanSession(r scanner) (*latch.Session, error) {
+	var (
+		x             latch.Session
+		exp, cre, upd Time
+		ip, ua        sql.NullString
+	)
+	if err := r.Scan(sessionDest(&x, &exp, &cre, &upd, &ip, &ua)...); err != nil {
+		return nil, err
+	}
+	fillSession(&x, exp, cre, upd, ip, ua)
+	return &x, nil
+}
+
+// CreateSession implements latch.SessionStore. A session naming a user
+// that does not exist yields ErrNotFound (foreign key).
+func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
+	now := s.now()
+	stamp(now, &x.CreatedAt, &x.UpdatedAt)
+	x.ExpiresAt = Norm(x.ExpiresAt)
+	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO "session"
+		("id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent")
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		x.ID, x.Token, x.UserID, s.t(x.ExpiresAt), s.t(x.CreatedAt), s.t(x.UpdatedAt), x.IPAddress, x.UserAgent)
+	return s.Err("create session", err)
+}
+
+// SessionByToken implements latch.SessionStore with one joined query.
+func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Session, *latch.User, error) {
+	var (
+		x             latch.Session
+		exp, cre, upd Time
+		ip, ua        sql.NullString
+		u             latch.User
+		verified      Bool
+		image         sql.NullString
+		ucre, uupd    Time
+	)
+	dest := append(sessionDest(&x, &exp, &cre, &upd, &ip, &ua),
+		&u.ID, &u.Name, &u.Email, &verified, &image, &ucre, &uupd)
+	err := s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+`,
+		u."id", u."name", u."email", u."emailVerified", u."image", u."createdAt", u."updatedAt"
+		FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ?`), token).Scan(dest...)
+	if err != nil {
+		return nil, nil, s.Err("session by token", err)
+	}
+	fillSession(&x, exp, cre, upd, ip, ua)
+	u.EmailVerified, u.CreatedAt, u.UpdatedAt = bool(verified), ucre.T, uupd.T
+	if image.Valid {
+		u.Image = &image.String
+	}
+	return &x, &u, nil
+}
+
+// SessionByID implements latch.SessionStore.
+func (s *Store) SessionByID(ctx context.Context, id string) (*latch.Session, error) {
+	x, err := scanSession(s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), id))
+	if err != nil {
+		return nil, s.Err("session by id", err)
+	}
+	return x, nil
+}
+
+// ExtendSession implements latch.SessionStore.
+func (s *Store) ExtendSession(ctx context.Context, token string, expiresAt, now time.Time) error {
+	return s.execOne(ctx, "extend session", `UPDATE "session" SET "expiresAt" = ?, "updatedAt" = ? WHERE "token" = ?`,
+		s.t(expiresAt), s.t(now), token)
+}
+
+// ListSessions implements latch.SessionStore. Expiry is compared after
+// decoding, in Go, so that rows written by Better Auth in any timestamp
+// form it may use are judged correctly.
+func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) ([]latch.Session, error) {
+	rows, err := s.R.QueryContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
+		ORDER BY s."createdAt", s."id"`), userID)
+	if err != nil {
+		return nil, s.Err("list sessions", err)
+	}
+	defer rows.Close()
+	out := []latch.Session{}
+	for rows.Next() {
+		x, err := scanSession(rows)
+		if err != nil {
+			return nil, s.Err("list sessions", err)
+		}
+		if x.ExpiresAt.After(now) {
+			out = append(out, *x)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.Err("list sessions", err)
+	}
+	slices.SortStableFunc(out, func(a, b latch.Session) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return out, nil
+}
+
+// DeleteSession implements latch.SessionStore.
+func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
+	var err error
+	if userID == "" {
+		_, err = s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
+	} else {
+		_, err = s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, userID)
+	}
+	return s.Err("delete session", err)
+}
+
+// DeleteUserSessions implements latch.SessionStore.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep string) error {
+	_, err := s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), userID, keep)
+	return s.Err("delete user sessions", err)
+}

@@ -1,0 +1,146 @@
+// Package sqlutil holds the SQL shared by the SQLite and PostgreSQL stores:
+// one implementation of latch.TaskStore, latch.UserStore and
+// latch.SessionStore over database/sql, parameterised by a small Dialect
+// (placeholders, how timestamps are bound, how driver errors are
+// classified), plus the embedded-migration runner and timestamp codecs.
+//
+// Nothing returned from this package exposes a driver type: errors are
+// translated to the latch sentinels (ErrNotFound, ErrConflict,
+// ErrUnavailable) or flattened to text.
+package sqlutil
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/latchhq/latch"
+)
+
+// Dialect describes what differs between the SQL databases.
+type Dialect struct {
+	// Name is used in error messages ("sqlite", "postgres").
+	Name string
+	// Dollar selects $1, $2... placeholders; otherwise ? is used.
+	Dollar bool
+	// TimeArg converts a (normalised) time to the value bound for a
+	// timestamp column.
+	TimeArg func(time.Time) any
+	// Classify maps a driver error to latch.ErrConflict, latch.ErrNotFound
+	// (a foreign key naming a missing row) or latch.ErrUnavailable, or
+	// returns nil when the error is none of these.
+	Classify func(error) error
+	// MigrationLock, when set, is executed first in every migration
+	// transaction to serialise migrators (PostgreSQL advisory lock).
+	MigrationLock string
+	// MigrationsTable is the DDL of the schema_migrations table.
+	MigrationsTable string
+}
+
+// Store implements the latch store interfaces over database/sql.
+type Store struct {
+	// W runs writes (and reads that must see them in the same statement).
+	W *sql.DB
+	// R runs reads. It may be the same pool as W.
+	R *sql.DB
+	// D is the dialect.
+	D Dialect
+	// Now is the clock used for task timestamps; nil means time.Now.
+	Now func() time.Time
+}
+
+var (
+	_ latch.TaskStore    = (*Store)(nil)
+	_ latch.UserStore    = (*Store)(nil)
+	_ latch.SessionStore = (*Store)(nil)
+)
+
+func (s *Store) now() time.Time {
+	if s.Now != nil {
+		return Norm(s.Now())
+	}
+	return Norm(time.Now())
+}
+
+// q rewrites ? placeholders to $n for dialects that need it. Queries in
+// this package never contain a literal question mark.
+func (s *Store) q(query string) string {
+	if !s.D.Dollar {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// t converts a time for binding.
+func (s *Store) t(v time.Time) any {
+	return s.D.TimeArg(Norm(v))
+}
+
+// Err translates err for the operation op: sql.ErrNoRows becomes
+// latch.ErrNotFound, classified driver errors their sentinel, context
+// errors stay matchable, and anything else is flattened to text so that no
+// driver type escapes the store.
+func (s *Store) Err(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	switch {
+	case errors.Is(err, latch.ErrNotFound), errors.Is(err, latch.ErrConflict),
+		errors.Is(err, latch.ErrUnavailable):
+		return fmt.Errorf("%s: %w", op, err)
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%s: %w", op, latch.ErrNotFound)
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("%s: %w", op, context.Canceled)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: %w", op, context.DeadlineExceeded)
+	}
+	if s.D.Classify != nil {
+		if sentinel := s.D.Classify(err); sentinel != nil {
+			return fmt.Errorf("%s: %w: %s", op, sentinel, err.Error())
+		}
+	}
+	return fmt.Errorf("%s: %s: %s", op, s.D.Name, err.Error())
+}
+
+// inTx runs fn in a transaction on the write pool and commits it.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Ping checks that both pools can reach the database.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.W.PingContext(ctx); err != nil {
+		return s.Err("ping", err)
+	}
+	if s.R != s.W {
+		if err := s.R.PingContext(ctx); err != nil {
+			return s.Err("ping", err)
+		}
+	}
+	return nil
+}

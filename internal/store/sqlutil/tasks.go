@@ -1,0 +1,203 @@
+package sqlutil
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/latchhq/latch"
+)
+
+const taskCols = `id, user_id, title, description, completed, created_at, updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func scanTask(r scanner) (*latch.Task, error) {
+	var (
+		t        latch.Task
+		done     Bool
+		cre, upd Time
+	)
+	if err := r.Scan(&t.ID, &t.UserID, &t.Title, &t.Description, &done, &cre, &upd); err != nil {
+		return nil, err
+	}
+	t.Completed, t.CreatedAt, t.UpdatedAt = bool(done), cre.T, upd.T
+	return &t, nil
+}
+
+// CreateTask implements latch.TaskStore.
+func (s *Store) CreateTask(ctx context.Context, t *latch.Task) error {
+	now := s.now()
+	err := s.W.QueryRowContext(ctx, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		t.UserID, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
+	if err != nil {
+		return s.Err("create task", err)
+	}
+	t.CreatedAt, t.UpdatedAt = now, now
+	return nil
+}
+
+// GetTask implements latch.TaskStore.
+func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
+	t, err := scanTask(s.R.QueryRowContext(ctx,
+		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, userID))
+	if err != nil {
+		return nil, s.Err("get task", err)
+	}
+	return t, nil
+}
+
+// UpdateTask implements latch.TaskStore.
+func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate) (*latch.Task, error) {
+	query := `UPDATE task SET title = ?, description = ?, updated_at = ?`
+	args := []any{u.Title, u.Description, s.t(s.now())}
+	if u.Completed != nil {
+		query += `, completed = ?`
+		args = append(args, *u.Completed)
+	}
+	query += ` WHERE id = ? AND user_id = ? RETURNING ` + taskCols
+	args = append(args, id, userID)
+	t, err := scanTask(s.W.QueryRowContext(ctx, s.q(query), args...))
+	if err != nil {
+		return nil, s.Err("update task", err)
+	}
+	return t, nil
+}
+
+// ToggleTask implements latch.TaskStore. The flip happens in one UPDATE
+// statement, so concurrent toggles serialise on the row.
+func (s *Store) ToggleTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
+	t, err := scanTask(s.W.QueryRowContext(ctx, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
+		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(s.now()), id, userID))
+	if err != nil {
+		return nil, s.Err("toggle task", err)
+	}
+	return t, nil
+}
+
+// DeleteTask implements latch.TaskStore.
+func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
+	res, err := s.W.ExecContext(ctx, s.q(`DELETE FROM task WHERE id = ? AND user_id = ?`), id, userID)
+	if err != nil {
+		return s.Err("delete task", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return s.Err("delete task", err)
+	} else if n == 0 {
+		return s.Err("delete task", latch.ErrNotFound)
+	}
+	return nil
+}
+
+// ListTasks implements latch.TaskStore. The WHERE clause always starts
+// with user_id = ? and the ORDER BY follows one of the (user_id, key, id)
+// indexes, so a page reads only the owner's rows in index order; the
+// keyset condition is a row-value comparison the index can seek to.
+func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskPage, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = latch.DefaultPageSize
+	}
+	limit = min(limit, latch.MaxPageSize)
+
+	where := ` WHERE user_id = ?`
+	args := []any{f.UserID}
+	switch f.Status {
+	case latch.StatusPending:
+		where += ` AND completed = ?`
+		args = append(args, false)
+	case latch.StatusCompleted:
+		where += ` AND completed = ?`
+		args = append(args, true)
+	}
+
+	col := sortColumn(f.Sort)
+	dir, cmp := "ASC", ">"
+	if f.Desc {
+		dir, cmp = "DESC", "<"
+	}
+
+	// An offset page also counts the matching rows; both statements run in
+	// one read-only snapshot so that Total agrees with the page.
+	var qr querier = s.R
+	if f.After == nil {
+		tx, err := s.R.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		if err != nil {
+			return nil, s.Err("list tasks", err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		qr = tx
+	}
+
+	page := &latch.TaskPage{Tasks: []latch.Task{}, Total: -1}
+	query := `SELECT ` + taskCols + ` FROM task` + where
+	pageArgs := append([]any(nil), args...)
+	if f.After != nil {
+		var key any = f.After.Title
+		if col != "title" {
+			key = s.t(f.After.Time)
+		}
+		query += ` AND (` + col + `, id) ` + cmp + ` (?, ?)`
+		pageArgs = append(pageArgs, key, f.After.ID)
+	} else {
+		if err := qr.QueryRowContext(ctx, s.q(`SELECT count(*) FROM task`+where), args...).Scan(&page.Total); err != nil {
+			return nil, s.Err("count tasks", err)
+		}
+	}
+	query += ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ?`
+	pageArgs = append(pageArgs, limit+1)
+	if f.After == nil && f.Offset > 0 {
+		query += ` OFFSET ?`
+		pageArgs = append(pageArgs, f.Offset)
+	}
+
+	rows, err := qr.QueryContext(ctx, s.q(query), pageArgs...)
+	if err != nil {
+		return nil, s.Err("list tasks", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, s.Err("list tasks", err)
+		}
+		page.Tasks = append(page.Tasks, *t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.Err("list tasks", err)
+	}
+	if len(page.Tasks) > limit {
+		page.Tasks = page.Tasks[:limit]
+		last := page.Tasks[limit-1]
+		next := &latch.TaskCursor{ID: last.ID}
+		switch col {
+		case "title":
+			next.Title = last.Title
+		case "updated_at":
+			next.Time = last.UpdatedAt
+		default:
+			next.Time = last.CreatedAt
+		}
+		page.Next = next
+	}
+	return page, nil
+}
+
+func sortColumn(s latch.TaskSort) string {
+	switch latch.TaskSort(strings.ToLower(string(s))) {
+	case latch.SortUpdated:
+		return "updated_at"
+	case latch.SortTitle:
+		return "title"
+	default:
+		return "created_at"
+	}
+}
