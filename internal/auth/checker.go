@@ -1,0 +1,129 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/latchhq/latch"
+	"github.com/latchhq/latch/token"
+)
+
+// ErrSessionEnded is returned by a SessionChecker for a token whose sid
+// names a session that was revoked, signed out or has expired. It wraps
+// token.ErrClaims.
+var ErrSessionEnded = fmt.Errorf("%w: session ended", token.ErrClaims)
+
+// DefaultCheckerTTL is a sensible cache lifetime for NewSessionChecker.
+const DefaultCheckerTTL = 15 * time.Second
+
+// maxCheckerEntries bounds the cache; beyond it expired entries are swept
+// and, if that is not enough, the cache is emptied.
+const maxCheckerEntries = 65536
+
+// SessionChecker is a token.Verifier that wraps another verifier and also
+// requires the token's session (the sid claim) to be live.
+//
+// How long a revoked session can still be used: a JWT is accepted until
+// its exp in any case when the checker is not used. With the checker, a
+// session ended through this process's Service (sign-out, revoke, password
+// change with revocation, wired through Service.OnRevoke = Invalidate) is
+// rejected at once; one ended by another process, or deleted directly in
+// the database, is rejected after at most ttl (the positive cache entry's
+// lifetime). A session that expires is rejected from its expiresAt on.
+type SessionChecker struct {
+	next     token.Verifier
+	sessions latch.SessionStore
+	ttl      time.Duration
+	now      func() time.Time
+
+	mu    sync.Mutex
+	cache map[string]checkEntry
+}
+
+type checkEntry struct {
+	live      bool
+	userID    string
+	until     time.Time // cache entry lifetime
+	expiresAt time.Time // the session's own expiry (live entries)
+}
+
+// NewSessionChecker wraps v: a token whose sid names a session that is
+// gone or expired is rejected with ErrSessionEnded; a token without sid
+// (an outside issuer) passes unchanged. Answers are cached for ttl (zero:
+// DefaultCheckerTTL) so that most requests cost no database round trip.
+// A store error fails closed (the token is rejected) and is not cached.
+func NewSessionChecker(v token.Verifier, s latch.SessionStore, ttl time.Duration) *SessionChecker {
+	if ttl <= 0 {
+		ttl = DefaultCheckerTTL
+	}
+	return &SessionChecker{next: v, sessions: s, ttl: ttl, now: time.Now, cache: make(map[string]checkEntry)}
+}
+
+// SetClock replaces the checker's clock (for tests).
+func (c *SessionChecker) SetClock(now func() time.Time) { c.now = now }
+
+// Verify verifies tok with the wrapped verifier and then checks its
+// session.
+func (c *SessionChecker) Verify(ctx context.Context, tok string) (token.Claims, error) {
+	claims, err := c.next.Verify(ctx, tok)
+	if err != nil || claims.SessionID == "" {
+		return claims, err
+	}
+	now := c.now()
+	c.mu.Lock()
+	e, ok := c.cache[claims.SessionID]
+	c.mu.Unlock()
+	if !ok || !now.Before(e.until) {
+		e, err = c.lookup(ctx, claims.SessionID, now)
+		if err != nil {
+			return token.Claims{}, err
+		}
+	}
+	if !e.live || now.After(e.expiresAt) || e.userID != claims.Subject {
+		return token.Claims{}, ErrSessionEnded
+	}
+	return claims, nil
+}
+
+func (c *SessionChecker) lookup(ctx context.Context, sid string, now time.Time) (checkEntry, error) {
+	sess, err := c.sessions.SessionByID(ctx, sid)
+	var e checkEntry
+	switch {
+	case errors.Is(err, latch.ErrNotFound):
+		e = checkEntry{live: false, until: now.Add(c.ttl)}
+	case err != nil:
+		return checkEntry{}, fmt.Errorf("auth: session check: %w", err)
+	default:
+		e = checkEntry{live: !sess.ExpiresAt.Before(now), userID: sess.UserID,
+			expiresAt: sess.ExpiresAt, until: now.Add(c.ttl)}
+	}
+	c.mu.Lock()
+	if len(c.cache) >= maxCheckerEntries {
+		for k, v := range c.cache {
+			if !now.Before(v.until) {
+				delete(c.cache, k)
+			}
+		}
+		if len(c.cache) >= maxCheckerEntries {
+			clear(c.cache)
+		}
+	}
+	c.cache[sid] = e
+	c.mu.Unlock()
+	return e, nil
+}
+
+// Invalidate forgets the given sessions and remembers them as ended for
+// ttl, so that this process rejects their tokens at once. Wire it as
+// Service.OnRevoke.
+func (c *SessionChecker) Invalidate(sessionIDs ...string) {
+	until := c.now().Add(c.ttl)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range sessionIDs {
+		c.cache[id] = checkEntry{live: false, until: until}
+	}
+}

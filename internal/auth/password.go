@@ -1,0 +1,89 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf16"
+
+	"golang.org/x/crypto/scrypt"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Scrypt parameters, identical to Better Auth's (@better-auth/utils
+// password.node.ts).
+const (
+	ScryptN      = 16384
+	ScryptR      = 16
+	ScryptP      = 1
+	ScryptKeyLen = 64
+)
+
+// Password length limits, counted as JavaScript's string.length (UTF-16
+// code units), as Better Auth does.
+const (
+	MinPasswordLength = 8
+	MaxPasswordLength = 128
+)
+
+// ErrMalformedHash is returned by VerifyPassword for a stored hash that is
+// not "<salt>:<key hex>".
+var ErrMalformedHash = errors.New("auth: malformed password hash")
+
+// PasswordLength returns the length of s in UTF-16 code units, the unit
+// JavaScript's string.length counts. Invalid UTF-8 bytes count as one unit
+// each (they decode to U+FFFD).
+func PasswordLength(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// scryptKey derives the 64-byte key over the NFKC-normalised password with
+// salt (the salt's bytes exactly as given: Better Auth passes the hex
+// string itself).
+func scryptKey(password string, salt []byte) ([]byte, error) {
+	return scrypt.Key([]byte(norm.NFKC.String(password)), salt, ScryptN, ScryptR, ScryptP, ScryptKeyLen)
+}
+
+// HashPassword hashes password exactly as Better Auth does: 16 random bytes
+// hex-encoded form the salt, the 32-character hex string's bytes are the
+// scrypt salt, and the result is "<salt hex>:<key hex>" (161 characters).
+func HashPassword(password string) (string, error) {
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", fmt.Errorf("auth: random salt: %w", err)
+	}
+	salt := hex.EncodeToString(raw[:])
+	return hashWithSalt(password, salt)
+}
+
+func hashWithSalt(password, salt string) (string, error) {
+	key, err := scryptKey(password, []byte(salt))
+	if err != nil {
+		return "", fmt.Errorf("auth: scrypt: %w", err)
+	}
+	return salt + ":" + hex.EncodeToString(key), nil
+}
+
+// VerifyPassword reports whether password matches hash ("<salt>:<key
+// hex>", as written by Better Auth or HashPassword). The comparison is
+// constant-time. A hash without both parts yields ErrMalformedHash.
+func VerifyPassword(hash, password string) (bool, error) {
+	// Better Auth splits on ":" and uses the first two parts.
+	parts := strings.Split(hash, ":")
+	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+		return false, ErrMalformedHash
+	}
+	key, err := scryptKey(password, []byte(parts[0]))
+	if err != nil {
+		return false, fmt.Errorf("auth: scrypt: %w", err)
+	}
+	got := hex.EncodeToString(key)
+	return subtle.ConstantTimeCompare([]byte(got), []byte(parts[1])) == 1, nil
+}

@@ -1,0 +1,287 @@
+// Package auth implements Better Auth 1.7's email/password authentication
+// and session rules for Latch: scrypt password hashing in Better Auth's
+// exact format, 32-character ids and session tokens, HMAC-signed cookie
+// values, and a Service that signs users up and in, resolves sessions with
+// sliding refresh, lists and revokes sessions and changes passwords. It
+// also provides NewSessionChecker, a token.Verifier that rejects JWTs whose
+// session has ended.
+//
+// The package has no net/http dependency: the HTTP layer (authhttp) turns
+// *Error values into Better Auth's JSON error bodies and owns cookies.
+//
+// Every auth event (sign-up, sign-in success and failure, sign-out, revoke,
+// password change) is logged through reqlog.Logger(ctx) with the user id,
+// the client IP (see WithClient) and the request id. Passwords, tokens,
+// cookies and email addresses are never logged.
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/latchhq/latch"
+	"github.com/latchhq/latch/internal/reqlog"
+)
+
+// Better Auth's session defaults.
+const (
+	DefaultExpiresIn = 7 * 24 * time.Hour
+	DefaultUpdateAge = 24 * time.Hour
+	DefaultFreshAge  = 24 * time.Hour
+	// DontRememberExpiresIn is the lifetime of a rememberMe:false session
+	// (hard-coded to 86400 s in Better Auth).
+	DontRememberExpiresIn = 24 * time.Hour
+)
+
+// Service implements the email/password and session operations. Create it
+// with New; the exported fields may be changed before first use.
+type Service struct {
+	// Users and Sessions persist the data (required).
+	Users    latch.UserStore
+	Sessions latch.SessionStore
+	// Now is the clock; nil means time.Now. Times are truncated to
+	// milliseconds, the precision of Better Auth's JavaScript dates.
+	Now func() time.Time
+	// ExpiresIn is the session lifetime (zero: 7 days).
+	ExpiresIn time.Duration
+	// UpdateAge is how old a session's last refresh must be before
+	// Session slides its expiry (zero: 1 day).
+	UpdateAge time.Duration
+	// FreshAge is the age after which a session is no longer fresh for
+	// ListSessions (zero: 1 day; negative disables the check, like
+	// Better Auth's freshAge: 0).
+	FreshAge time.Duration
+	// DisableRefresh turns sliding refresh off (session.disableSessionRefresh).
+	DisableRefresh bool
+	// OnRevoke, when set, is called with the ids of sessions this
+	// service deleted (sign-out, revoke, password change with revocation),
+	// for example (*SessionChecker).Invalidate, so that an in-process
+	// cache forgets them at once.
+	OnRevoke func(sessionIDs ...string)
+}
+
+// New returns a Service with Better Auth's defaults.
+func New(users latch.UserStore, sessions latch.SessionStore) *Service {
+	return &Service{Users: users, Sessions: sessions}
+}
+
+func (s *Service) now() time.Time {
+	n := time.Now
+	if s.Now != nil {
+		n = s.Now
+	}
+	return n().UTC().Truncate(time.Millisecond)
+}
+
+func (s *Service) expiresIn() time.Duration {
+	if s.ExpiresIn > 0 {
+		return s.ExpiresIn
+	}
+	return DefaultExpiresIn
+}
+
+func (s *Service) updateAge() time.Duration {
+	if s.UpdateAge > 0 {
+		return s.UpdateAge
+	}
+	return DefaultUpdateAge
+}
+
+func (s *Service) freshAge() time.Duration {
+	if s.FreshAge != 0 {
+		return s.FreshAge
+	}
+	return DefaultFreshAge
+}
+
+func (s *Service) revoked(ids ...string) {
+	if s.OnRevoke != nil && len(ids) > 0 {
+		s.OnRevoke(ids...)
+	}
+}
+
+type clientKey struct{}
+
+// Client describes the caller of a request, recorded on new sessions and
+// in the auth log.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+// WithClient returns ctx carrying the caller's IP and user agent.
+func WithClient(ctx context.Context, c Client) context.Context {
+	return context.WithValue(ctx, clientKey{}, c)
+}
+
+func clientFrom(ctx context.Context) Client {
+	c, _ := ctx.Value(clientKey{}).(Client)
+	return c
+}
+
+// logEvent writes one auth event through reqlog.Logger(ctx), which adds the
+// request id. Only ids and the IP are logged.
+func logEvent(ctx context.Context, level slog.Level, event, userID string, attrs ...slog.Attr) {
+	base := []slog.Attr{
+		slog.String("event", event),
+		slog.String("user_id", userID),
+		slog.String("ip", clientFrom(ctx).IP),
+	}
+	reqlog.Logger(ctx).LogAttrs(ctx, level, "auth "+event, append(base, attrs...)...)
+}
+
+// checkNewPassword applies Better Auth's length rules to a new password.
+func checkNewPassword(pw string) error {
+	n := PasswordLength(pw)
+	if n < MinPasswordLength {
+		return ErrPasswordTooShort
+	}
+	if n > MaxPasswordLength {
+		return ErrPasswordTooLong
+	}
+	return nil
+}
+
+// SignUpInput is the body of POST /sign-up/email after schema validation.
+type SignUpInput struct {
+	Name     string
+	Email    string
+	Password string
+	Image    *string
+	// RememberMe false gives a one-day session and a browser-session
+	// cookie.
+	RememberMe bool
+}
+
+// SignUp creates the user, its credential account and a session.
+// Errors: ErrInvalidEmail, ErrPasswordTooShort, ErrPasswordTooLong,
+// ErrUserAlreadyExists (422), or a store error.
+func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *latch.Session, error) {
+	if !ValidEmail(in.Email) {
+		return nil, nil, ErrInvalidEmail
+	}
+	if in.Password == "" {
+		return nil, nil, ErrInvalidPassword
+	}
+	if err := checkNewPassword(in.Password); err != nil {
+		return nil, nil, err
+	}
+	email := strings.ToLower(in.Email)
+	if _, err := s.Users.UserByEmail(ctx, email); err == nil {
+		logEvent(ctx, slog.LevelInfo, "sign_up_rejected", "", slog.String("reason", "email_exists"))
+		return nil, nil, ErrUserAlreadyExists
+	} else if !errors.Is(err, latch.ErrNotFound) {
+		return nil, nil, fmt.Errorf("auth: sign-up lookup: %w", err)
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.now()
+	uid, err := NewID()
+	if err != nil {
+		return nil, nil, err
+	}
+	aid, err := NewID()
+	if err != nil {
+		return nil, nil, err
+	}
+	u := &latch.User{ID: uid, Name: in.Name, Email: email, Image: in.Image, CreatedAt: now, UpdatedAt: now}
+	a := &latch.Account{ID: aid, AccountID: uid, ProviderID: latch.CredentialProvider, UserID: uid,
+		Password: &hash, CreatedAt: now, UpdatedAt: now}
+	if err := s.Users.CreateUser(ctx, u, a); err != nil {
+		if errors.Is(err, latch.ErrConflict) {
+			return nil, nil, ErrUserAlreadyExists
+		}
+		return nil, nil, fmt.Errorf("auth: create user: %w", err)
+	}
+	sess, err := s.createSession(ctx, uid, in.RememberMe)
+	if err != nil {
+		return nil, nil, err
+	}
+	logEvent(ctx, slog.LevelInfo, "sign_up", uid, slog.String("session_id", sess.ID))
+	return u, sess, nil
+}
+
+// createSession inserts a new session for userID.
+func (s *Service) createSession(ctx context.Context, userID string, remember bool) (*latch.Session, error) {
+	id, err := NewID()
+	if err != nil {
+		return nil, err
+	}
+	tok, err := NewID()
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	life := s.expiresIn()
+	if !remember {
+		life = DontRememberExpiresIn
+	}
+	c := clientFrom(ctx)
+	sess := &latch.Session{ID: id, Token: tok, UserID: userID, ExpiresAt: now.Add(life),
+		CreatedAt: now, UpdatedAt: now, IPAddress: c.IP, UserAgent: c.UserAgent}
+	if err := s.Sessions.CreateSession(ctx, sess); err != nil {
+		return nil, fmt.Errorf("auth: create session: %w", err)
+	}
+	return sess, nil
+}
+
+// SignIn checks the email and password and creates a session. Every
+// credential failure (unknown email, no credential account, no password,
+// wrong password) is ErrInvalidEmailOrPassword and costs one scrypt
+// computation, so that timing does not reveal which emails exist. Other
+// errors: ErrInvalidEmail, ErrPasswordTooLong, or a store error.
+func (s *Service) SignIn(ctx context.Context, email, password string, rememberMe bool) (*latch.User, *latch.Session, error) {
+	if !ValidEmail(email) {
+		return nil, nil, ErrInvalidEmail
+	}
+	if PasswordLength(password) > MaxPasswordLength {
+		return nil, nil, ErrPasswordTooLong
+	}
+	fail := func(userID, reason string) (*latch.User, *latch.Session, error) {
+		logEvent(ctx, slog.LevelWarn, "sign_in_failed", userID, slog.String("reason", reason))
+		return nil, nil, ErrInvalidEmailOrPassword
+	}
+	dummy := func() { _, _ = HashPassword(password) }
+	u, err := s.Users.UserByEmail(ctx, strings.ToLower(email))
+	if errors.Is(err, latch.ErrNotFound) {
+		dummy()
+		return fail("", "unknown_user")
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("auth: sign-in lookup: %w", err)
+	}
+	acct, err := s.Users.CredentialAccount(ctx, u.ID)
+	if errors.Is(err, latch.ErrNotFound) || err == nil && acct.AccountID != u.ID {
+		dummy()
+		return fail(u.ID, "no_credential_account")
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("auth: sign-in account: %w", err)
+	}
+	if acct.Password == nil || *acct.Password == "" {
+		dummy()
+		return fail(u.ID, "no_password")
+	}
+	ok, err := VerifyPassword(*acct.Password, password)
+	if err != nil {
+		logEvent(ctx, slog.LevelError, "sign_in_failed", u.ID, slog.String("reason", "bad_stored_hash"))
+		return nil, nil, ErrInvalidEmailOrPassword
+	}
+	if !ok {
+		return fail(u.ID, "wrong_password")
+	}
+	sess, err := s.createSession(ctx, u.ID, rememberMe)
+	if err != nil {
+		return nil, nil, err
+	}
+	logEvent(ctx, slog.LevelInfo, "sign_in", u.ID, slog.String("session_id", sess.ID))
+	return u, sess, nil
+}
+
+// SessionExpiresIn returns the session lifetime (the session cookie's
+// Max-Age).
+func (s *Service) SessionExpiresIn() time.Duration { return s.expiresIn() }

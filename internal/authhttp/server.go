@@ -1,0 +1,270 @@
+// Package authhttp serves Latch's Better Auth-compatible HTTP API under
+// /api/auth: the same paths, methods, JSON shapes, status codes, error
+// codes and cookies as Better Auth 1.7.25 with its bearer and jwt plugins
+// (the jwt plugin's tokens are Latch's HS256 JWTs), plus GET
+// /api/auth/session for the original Next.js API-client snippet.
+//
+// Origin/CSRF checks, CORS and rate limiting are not done here: wrap the
+// handler with the httpsec middlewares. callbackURL-style parameters are
+// checked here (after the body is parsed) when Server.Origins is set.
+package authhttp
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/latchhq/latch"
+	"github.com/latchhq/latch/internal/auth"
+	"github.com/latchhq/latch/internal/reqlog"
+	"github.com/latchhq/latch/token"
+)
+
+// BasePath is where the handler serves the API.
+const BasePath = "/api/auth"
+
+// Signer issues the JWTs of GET /token, the set-auth-jwt header and GET
+// /api/auth/session. *token.HS256 implements it.
+type Signer interface {
+	Sign(c token.Claims) (string, error)
+}
+
+// RedirectChecker validates callbackURL-style parameters.
+// *httpsec.Origins implements it.
+type RedirectChecker interface {
+	SafeRedirect(target string) bool
+}
+
+// Server holds the dependencies of the auth API. Fields must be set before
+// Handler is called and not changed afterwards.
+type Server struct {
+	// Service implements sign-up, sign-in and sessions (required).
+	Service *auth.Service
+	// Tokens signs JWTs (claims sub = user id, email, sid = session id).
+	// Nil: GET /token and /api/auth/session answer 404 and get-session
+	// sends no set-auth-jwt header.
+	Tokens Signer
+	// Secret is the HMAC key of the signed session_token and
+	// dont_remember cookies and of bearer tokens (BETTER_AUTH_SECRET,
+	// required; only this current secret is checked, as in Better Auth).
+	Secret []byte
+	// BaseURL is the public base URL; when it starts with "https://"
+	// cookies get the __Secure- prefix and the Secure attribute.
+	BaseURL string
+	// Origins, when set, checks callbackURL, redirectTo,
+	// errorCallbackURL and newUserCallbackURL of non-GET requests
+	// (403 INVALID_CALLBACK_URL and related codes). Nil: not checked.
+	Origins RedirectChecker
+	// ClientIP returns the caller's address for session rows and logs;
+	// nil records "".
+	ClientIP func(*http.Request) string
+	// Logger receives unexpected errors when the request carries no
+	// reqlog logger; nil means slog.Default().
+	Logger *slog.Logger
+	// MaxBodyBytes limits request bodies (zero: DefaultMaxBodyBytes);
+	// larger bodies get 413 PAYLOAD_TOO_LARGE.
+	MaxBodyBytes int64
+}
+
+// route is one endpoint.
+type route struct {
+	method string
+	// media lists the accepted body types; nil for GET routes.
+	media []string
+	h     func(*call) error
+}
+
+var (
+	jsonOnly    = []string{mediaJSON}
+	formAndJSON = []string{mediaForm, mediaJSON}
+)
+
+// routes maps paths (after BasePath) to endpoints.
+func (s *Server) routes() map[string]route {
+	return map[string]route{
+		"/sign-up/email":         {http.MethodPost, formAndJSON, handleSignUp},
+		"/sign-in/email":         {http.MethodPost, formAndJSON, handleSignIn},
+		"/sign-out":              {http.MethodPost, jsonOnly, handleSignOut},
+		"/get-session":           {http.MethodGet, nil, handleGetSession},
+		"/list-sessions":         {http.MethodGet, nil, handleListSessions},
+		"/revoke-session":        {http.MethodPost, jsonOnly, handleRevokeSession},
+		"/revoke-sessions":       {http.MethodPost, jsonOnly, handleRevokeSessions},
+		"/revoke-other-sessions": {http.MethodPost, jsonOnly, handleRevokeOtherSessions},
+		"/update-user":           {http.MethodPost, jsonOnly, handleUpdateUser},
+		"/change-password":       {http.MethodPost, jsonOnly, handleChangePassword},
+		"/verify-password":       {http.MethodPost, jsonOnly, handleVerifyPassword},
+		"/ok":                    {http.MethodGet, nil, handleOK},
+		"/token":                 {http.MethodGet, nil, handleToken},
+		"/session":               {http.MethodGet, nil, handleSessionToken},
+	}
+}
+
+// Handler returns the http.Handler for every path under /api/auth/. An
+// unknown path, a trailing slash or a wrong method gets 404 with an empty
+// body, as Better Auth's router answers.
+func (s *Server) Handler() http.Handler {
+	if s.Service == nil || len(s.Secret) == 0 {
+		panic("authhttp: Server.Service and Server.Secret are required")
+	}
+	routes := s.routes()
+	secure := strings.HasPrefix(s.BaseURL, "https://")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := strings.CutPrefix(r.URL.EscapedPath(), BasePath)
+		rt, found := routes[p]
+		if !ok || !found || r.Method != rt.method {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		c := &call{s: s, w: w, r: r, jar: &jar{secure: secure}, body: undefined}
+		c.ctx = auth.WithClient(r.Context(), auth.Client{IP: s.clientIP(r), UserAgent: r.Header.Get("User-Agent")})
+		err := c.prepare(rt)
+		if err == nil {
+			err = rt.h(c)
+		}
+		if err != nil {
+			c.fail(err)
+		}
+	})
+}
+
+func (s *Server) clientIP(r *http.Request) string {
+	if s.ClientIP == nil {
+		return ""
+	}
+	return s.ClientIP(r)
+}
+
+func (s *Server) logger(ctx context.Context) *slog.Logger {
+	if l := reqlog.Logger(ctx); l != slog.Default() || s.Logger == nil {
+		return l
+	}
+	return s.Logger
+}
+
+// call is the state of one request.
+type call struct {
+	s       *Server
+	w       http.ResponseWriter
+	r       *http.Request
+	ctx     context.Context
+	jar     *jar
+	body    any // decoded body, or undefined
+	cookies cookieList
+	// session and user, once resolved by requireSession.
+	sess *latch.Session
+	user *latch.User
+}
+
+// prepare reads the body (POST routes) and checks redirect parameters, in
+// Better Auth's order: media type and JSON errors, then the origin
+// middleware's callbackURL checks; schema validation follows in the
+// handler.
+func (c *call) prepare(rt route) error {
+	if rt.media != nil {
+		limit := c.s.MaxBodyBytes
+		if limit <= 0 {
+			limit = DefaultMaxBodyBytes
+		}
+		b, err := readBody(c.w, c.r, limit, rt.media)
+		if err != nil {
+			return err
+		}
+		c.body = b
+		return c.checkRedirects()
+	}
+	return nil
+}
+
+// redirectParams are the parameters Better Auth's origin middleware
+// checks, with the label used in its error.
+var redirectParams = []struct {
+	key, label string
+	err        *auth.Error
+}{
+	{"callbackURL", "callbackURL", auth.ErrInvalidCallbackURL},
+	{"redirectTo", "redirectURL", &auth.Error{Status: 403, Code: "INVALID_REDIRECT_URL", Message: "Invalid redirectURL"}},
+	{"errorCallbackURL", "errorCallbackURL", &auth.Error{Status: 403, Code: "INVALID_ERROR_CALLBACK_URL", Message: "Invalid errorCallbackURL"}},
+	{"newUserCallbackURL", "newUserCallbackURL", &auth.Error{Status: 403, Code: "INVALID_NEW_USER_CALLBACK_URL", Message: "Invalid newUserCallbackURL"}},
+}
+
+func (c *call) checkRedirects() error {
+	if c.s.Origins == nil {
+		return nil
+	}
+	obj, _ := c.body.(map[string]any)
+	for i, p := range redirectParams {
+		var v any = undefined
+		if obj != nil {
+			if x, ok := obj[p.key]; ok {
+				v = x
+			}
+		}
+		if i == 0 && !truthy(v) {
+			if qs := c.r.URL.Query()[p.key]; len(qs) == 1 {
+				v = qs[0]
+			} else if len(qs) > 1 {
+				v = []any{} // a repeated parameter is an array: not a string
+			}
+		}
+		if !truthy(v) {
+			continue
+		}
+		s, ok := v.(string)
+		if !ok {
+			return &auth.Error{Status: http.StatusBadRequest, Message: "Invalid " + p.label + ": expected a string"}
+		}
+		if !c.s.Origins.SafeRedirect(s) {
+			return p.err
+		}
+	}
+	return nil
+}
+
+// fail writes err as Better Auth's error envelope. Errors that are not
+// *auth.Error are logged and answered with 500 and an empty body.
+func (c *call) fail(err error) {
+	var ae *auth.Error
+	if !errors.As(err, &ae) {
+		c.s.logger(c.ctx).Error("auth request failed", "path", c.r.URL.Path, "error", err.Error())
+		c.finish()
+		c.w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	c.finish()
+	writeJSON(c.w, ae.Status, errorBody(ae))
+}
+
+// finish writes the pending cookies and the bearer plugin's
+// set-auth-token header.
+func (c *call) finish() {
+	h := c.w.Header()
+	c.jar.write(h)
+	if tok, ok := c.jar.sessionToken(); ok {
+		h.Set("Set-Auth-Token", tok)
+		exposeHeader(h, "set-auth-token")
+	}
+}
+
+// exposeHeader adds name to Access-Control-Expose-Headers.
+func exposeHeader(h http.Header, name string) {
+	cur := h.Get("Access-Control-Expose-Headers")
+	var parts []string
+	for _, p := range strings.Split(cur, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			if p == name {
+				return
+			}
+			parts = append(parts, p)
+		}
+	}
+	h.Set("Access-Control-Expose-Headers", strings.Join(append(parts, name), ", "))
+}
+
+// reply writes a 200 JSON answer after the cookies.
+func (c *call) reply(v any) error {
+	c.finish()
+	writeJSON(c.w, http.StatusOK, v)
+	return nil
+}
