@@ -1,0 +1,282 @@
+// shared-db.mjs: the real Better Auth 1.7.25 and a running Latch share one
+// database (SQLite file or PostgreSQL schema) and one secret.
+//
+//   node shared-db.mjs init   # before Latch starts: Better Auth creates its schema
+//                             # and a user (the "existing Better Auth database")
+//   node shared-db.mjs check  # with Latch running on the same database
+//
+// Environment:
+//   LATCH_DB      SQLite file path, or a postgres:// URL (search_path=<schema> honoured)
+//   LATCH_SECRET  the BETTER_AUTH_SECRET Latch runs with
+//   LATCH_URL     Latch's base URL (check only; also Better Auth's baseURL)
+//   SHARED_RUN    a tag that makes emails unique; init and check must agree
+// Prints "N passed, N failed" and exits 1 on any failure.
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import { getMigrations } from "better-auth/db/migration";
+import { openDatabase, makeAuth, baseOptions } from "./ba.mjs";
+import { Browser } from "./browser.mjs";
+
+const mode = process.argv[2] ?? "check";
+const dsn = process.env.LATCH_DB;
+const secret = process.env.LATCH_SECRET;
+const base = (process.env.LATCH_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
+const run = process.env.SHARED_RUN ?? "r" + crypto.randomBytes(4).toString("hex");
+if (!dsn || !secret) {
+  console.error("shared-db.mjs: LATCH_DB and LATCH_SECRET are required");
+  process.exit(2);
+}
+
+const results = { passed: 0, failed: 0 };
+async function step(name, fn) {
+  try {
+    await fn();
+    results.passed++;
+    console.log(`PASS ${name}`);
+  } catch (err) {
+    results.failed++;
+    console.log(`FAIL ${name}\n     ${String(err?.stack ?? err).split("\n").slice(0, 8).join("\n     ")}`);
+  }
+}
+function finish() {
+  console.log(`shared-db ${mode} (${kind}): ${results.passed} passed, ${results.failed} failed`);
+  console.log(`${results.passed} passed, ${results.failed} failed`);
+}
+
+const { kind, db } = openDatabase(dsn);
+const opts = { secret, baseURL: base };
+const auth = makeAuth(db, opts);
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const ID = /^[A-Za-z0-9]{32}$/;
+const baEmail = `ba.${run}@example.com`; // made by Better Auth in init
+const baPassword = "ba-password-1";
+
+/** Calls Better Auth's handler as an HTTP client would. */
+async function ba(method, path, { body, cookie, bearer } = {}) {
+  const headers = new Headers();
+  if (body !== undefined) headers.set("content-type", "application/json");
+  if (cookie) headers.set("cookie", cookie);
+  if (bearer) headers.set("authorization", `Bearer ${bearer}`);
+  if (method !== "GET") headers.set("origin", base);
+  const res = await auth.handler(new Request(base + "/api/auth" + path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  }));
+  const text = await res.text();
+  return { res, status: res.status, json: text ? JSON.parse(text) : undefined, text };
+}
+const cookieOf = (res) => res.headers.getSetCookie().map((c) => c.split(";")[0])
+  .filter((c) => c.startsWith("better-auth.session_token=")).join("; ");
+
+/** Latch over HTTP with a browser-like cookie jar. */
+async function latch(browser, method, path, body) {
+  const res = await browser.fetch(base + "/api/auth" + path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
+  return { res, status: res.status, json, text };
+}
+
+async function query(sql, params = []) {
+  if (kind === "pg") return (await db.query(sql.replace(/\?/g, (() => { let i = 0; return () => `$${++i}`; })()), params)).rows;
+  return db.prepare(sql).all(...params);
+}
+
+/** Asserts that a row of `table` has Better Auth's stored format. */
+function assertRowFormat(table, row) {
+  const dateCols = { user: ["createdAt", "updatedAt"], session: ["createdAt", "updatedAt", "expiresAt"], account: ["createdAt", "updatedAt"] }[table];
+  for (const c of dateCols) {
+    if (kind === "pg") assert.ok(row[c] instanceof Date, `${table}.${c} is timestamptz (got ${typeof row[c]} ${row[c]})`);
+    else assert.match(String(row[c]), ISO, `${table}.${c} stored as toISOString() text (got ${typeof row[c]} ${JSON.stringify(row[c])})`);
+  }
+  if (table === "user") {
+    if (kind === "pg") assert.equal(row.emailVerified, false, "user.emailVerified boolean false");
+    else assert.equal(row.emailVerified, 0, `user.emailVerified integer 0 (got ${JSON.stringify(row.emailVerified)})`);
+    assert.equal(row.email, row.email.toLowerCase(), "email stored lower-case");
+  }
+  if (table === "account") {
+    assert.equal(row.providerId, "credential");
+    assert.equal(row.accountId, row.userId, "accountId = userId");
+    assert.match(row.password, /^[0-9a-f]{32}:[0-9a-f]{128}$/, "password is <salt hex>:<key hex>");
+  }
+  if (table === "session") assert.match(row.token, ID, "session.token bare 32 chars");
+  assert.match(row.id, ID, `${table}.id 32 alphanumerics`);
+}
+
+if (kind === "sqlite") db.pragma("busy_timeout = 10000");
+
+if (mode === "init") {
+  // An existing Better Auth deployment: its own migrations, then a user.
+  await step("Better Auth migrations on an empty database", async () => {
+    const m = await getMigrations(baseOptions(db, opts));
+    await m.runMigrations();
+  });
+  await step("Better Auth signs up a user", async () => {
+    const r = await auth.api.signUpEmail({ body: { name: "BA User", email: baEmail, password: baPassword } });
+    assert.match(r.user.id, ID);
+  });
+  finish();
+  await close();
+  process.exit(results.failed ? 1 : 0);
+}
+
+// ---- check: Latch is running on the same database ----
+await step("Better Auth finds its schema in Latch's database (no columns to add)", async () => {
+  const m = await getMigrations(baseOptions(db, opts), { throwOnUnsafe: false });
+  const created = m.toBeCreated.map((t) => t.table);
+  const added = m.toBeAdded.map((t) => `${t.table}(${Object.keys(t.fields).join(",")})`);
+  for (const core of ["user", "session", "account", "verification"]) {
+    assert.ok(!created.includes(core), `Better Auth would create table "${core}": Latch lacks it`);
+  }
+  assert.deepEqual(added, [], "Better Auth would add columns");
+  assert.deepEqual(m.schemaProblems ?? [], [], "schema problems");
+  // jwks belongs to Better Auth's jwt plugin; Latch need not create it.
+  if (created.length) {
+    console.log(`     note: Better Auth creates ${created.join(", ")} (not made by Latch)`);
+    await m.runMigrations();
+  }
+});
+
+// 1. A user created by Better Auth signs in to Latch.
+const baUser = { email: `ba2.${run}@example.com`, password: "ba2-password-1", name: "Made By BA" };
+let baCreated;
+await step("user created by Better Auth (auth.api.signUpEmail) signs in to Latch", async () => {
+  const r = await auth.api.signUpEmail({ body: { name: baUser.name, email: baUser.email, password: baUser.password } });
+  baCreated = r.user;
+  const b = new Browser(base);
+  const s = await latch(b, "POST", "/sign-in/email", { email: baUser.email, password: baUser.password });
+  assert.equal(s.status, 200, s.text);
+  assert.equal(s.json.user.id, baCreated.id);
+  assert.equal(s.json.user.email, baUser.email);
+  assert.equal(s.json.user.name, baUser.name);
+  assert.equal(s.json.user.createdAt, new Date(baCreated.createdAt).toISOString(), "createdAt read back from BA's row");
+  const g = await latch(b, "GET", "/get-session");
+  assert.equal(g.status, 200, g.text);
+  assert.equal(g.json?.user?.id, baCreated.id);
+  const w = await latch(new Browser(base), "POST", "/sign-in/email", { email: baUser.email, password: "not-the-password" });
+  assert.equal(w.status, 401, w.text);
+});
+
+await step("user created by Better Auth before Latch started (init) signs in to Latch", async () => {
+  const rows = await query(`select id from "user" where email = ?`, [baEmail]);
+  if (rows.length === 0) {
+    console.log("     note: no init user (init was not run); skipped");
+    return;
+  }
+  const s = await latch(new Browser(base), "POST", "/sign-in/email", { email: baEmail, password: baPassword });
+  assert.equal(s.status, 200, s.text);
+  assert.equal(s.json.user.id, rows[0].id);
+});
+
+// 2. A user created by Latch signs in to Better Auth.
+const lUser = { email: `Latch.${run}@Example.com`, password: "latch-password-1", name: "Made By Latch" };
+let latchCreated;
+const lb = new Browser(base);
+await step("user created by Latch (HTTP sign-up) signs in to Better Auth", async () => {
+  const s = await latch(lb, "POST", "/sign-up/email", lUser);
+  assert.equal(s.status, 200, s.text);
+  latchCreated = s.json.user;
+  const r = await ba("POST", "/sign-in/email", { body: { email: lUser.email, password: lUser.password } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.user.id, latchCreated.id);
+  assert.equal(r.json.user.email, lUser.email.toLowerCase());
+  assert.equal(r.json.user.name, lUser.name);
+  assert.equal(r.json.user.emailVerified, false);
+  assert.equal(r.json.user.createdAt, latchCreated.createdAt, "BA reads Latch's createdAt unchanged");
+  const w = await ba("POST", "/sign-in/email", { body: { email: lUser.email, password: "wrong-password-1" } });
+  assert.equal(w.status, 401, w.text);
+  // And through the server API as well.
+  const api = await auth.api.signInEmail({ body: { email: lUser.email, password: lUser.password } });
+  assert.equal(api.user.id, latchCreated.id);
+});
+
+await step("rows written by Latch have Better Auth's stored format", async () => {
+  const [u] = await query(`select * from "user" where id = ?`, [latchCreated.id]);
+  assertRowFormat("user", u);
+  const [a] = await query(`select * from "account" where "userId" = ?`, [latchCreated.id]);
+  assertRowFormat("account", a);
+  const ss = await query(`select * from "session" where "userId" = ?`, [latchCreated.id]);
+  assert.ok(ss.length >= 1, "Latch's session row exists");
+  for (const s of ss) assertRowFormat("session", s);
+});
+
+// 3. Latch validates a session cookie that Better Auth issued, and vice versa.
+await step("Latch accepts a session cookie issued by Better Auth", async () => {
+  const r = await ba("POST", "/sign-in/email", { body: { email: baUser.email, password: baUser.password } });
+  assert.equal(r.status, 200, r.text);
+  const b = new Browser(base);
+  const [name, value] = cookieOf(r.res).split(/=(.*)/s);
+  b.cookies.set(name, { value, attrs: [], raw: "" });
+  const g = await latch(b, "GET", "/get-session");
+  assert.equal(g.status, 200, g.text);
+  assert.equal(g.json?.session?.token, r.json.token, `Latch get-session: ${g.text}`);
+  assert.equal(g.json.user.id, baCreated.id);
+  const t = await latch(b, "GET", "/token");
+  assert.equal(t.status, 200, t.text);
+  const sub = JSON.parse(Buffer.from(t.json.token.split(".")[1], "base64url")).sub;
+  assert.equal(sub, baCreated.id);
+  // Bearer with the set-auth-token value also works on Latch.
+  const bearer = r.res.headers.get("set-auth-token");
+  const g2 = await fetch(base + "/api/auth/get-session", { headers: { authorization: `Bearer ${bearer}` } });
+  assert.equal((await g2.json())?.session?.token, r.json.token);
+  // Signing out on Latch ends it for Better Auth too.
+  const o = await latch(b, "POST", "/sign-out");
+  assert.equal(o.status, 200, o.text);
+  const after = await ba("GET", "/get-session", { cookie: cookieOf(r.res) });
+  assert.equal(after.json, null, "Better Auth sees the session ended by Latch");
+});
+
+await step("Better Auth accepts a session cookie issued by Latch", async () => {
+  const b = new Browser(base);
+  const s = await latch(b, "POST", "/sign-in/email", { email: lUser.email, password: lUser.password });
+  assert.equal(s.status, 200, s.text);
+  const cookie = `better-auth.session_token=${b.cookies.get("better-auth.session_token")?.value}`;
+  const g = await ba("GET", "/get-session", { cookie });
+  assert.equal(g.status, 200, g.text);
+  assert.equal(g.json?.session?.token, s.json.token, `Better Auth get-session: ${g.text}`);
+  assert.equal(g.json.user.id, latchCreated.id);
+  assert.match(g.json.session.expiresAt, ISO);
+  const api = await auth.api.getSession({ headers: new Headers({ cookie }) });
+  assert.equal(api?.user?.id, latchCreated.id);
+  const ls = await ba("GET", "/list-sessions", { cookie });
+  assert.equal(ls.status, 200, ls.text);
+  assert.ok(ls.json.some((x) => x.token === s.json.token), "BA lists Latch's session");
+  // Revoking in Better Auth ends it for Latch too.
+  const rv = await ba("POST", "/revoke-session", { cookie, body: { token: s.json.token } });
+  assert.equal(rv.status, 200, rv.text);
+  const after = await latch(b, "GET", "/get-session");
+  assert.equal(after.json, null, `Latch sees the session revoked by Better Auth: ${after.text}`);
+});
+
+await step("password changed in Better Auth works on Latch", async () => {
+  const si = await ba("POST", "/sign-in/email", { body: { email: lUser.email, password: lUser.password } });
+  const cookie = cookieOf(si.res);
+  const cp = await ba("POST", "/change-password", { cookie, body: { currentPassword: lUser.password, newPassword: "changed-in-ba-1" } });
+  assert.equal(cp.status, 200, cp.text);
+  const s = await latch(new Browser(base), "POST", "/sign-in/email", { email: lUser.email, password: "changed-in-ba-1" });
+  assert.equal(s.status, 200, s.text);
+  const old = await latch(new Browser(base), "POST", "/sign-in/email", { email: lUser.email, password: lUser.password });
+  assert.equal(old.status, 401, old.text);
+});
+
+await step("name updated on Latch is seen by Better Auth", async () => {
+  const b = new Browser(base);
+  await latch(b, "POST", "/sign-in/email", { email: baUser.email, password: baUser.password });
+  const u = await latch(b, "POST", "/update-user", { name: "Renamed On Latch" });
+  assert.equal(u.status, 200, u.text);
+  const si = await ba("POST", "/sign-in/email", { body: { email: baUser.email, password: baUser.password } });
+  assert.equal(si.json.user.name, "Renamed On Latch");
+  assert.ok(ISO.test(si.json.user.updatedAt));
+});
+
+finish();
+await close();
+process.exit(results.failed ? 1 : 0);
+
+async function close() {
+  if (kind === "pg") await db.end();
+  else db.close();
+}
