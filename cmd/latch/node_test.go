@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The Node tests drive a real Latch with the real better-auth npm package
+// (pinned in test/node/package.json). They run when test/node/node_modules
+// exists (`npm ci --prefix test/node`) and are skipped otherwise; with
+// LATCH_TEST_NODE=1 anything missing is a failure instead.
+
+const (
+	nodeDir           = "../../test/node"
+	betterAuthVersion = "1.7.25"
+	nodeScriptTimeout = 3 * time.Minute
+)
+
+// requireNode returns the node binary, skipping the test (or failing it
+// when LATCH_TEST_NODE=1) when Node or the installed packages are missing.
+func requireNode(t *testing.T) string {
+	t.Helper()
+	required := os.Getenv("LATCH_TEST_NODE") == "1"
+	missing := func(format string, args ...any) {
+		t.Helper()
+		if required {
+			t.Fatalf("LATCH_TEST_NODE=1 but "+format, args...)
+		}
+		t.Skipf("skipping Node test: "+format, args...)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing("no node binary on PATH: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules")); err != nil {
+		missing("%s/node_modules is absent (run `npm ci --prefix test/node`)", "test/node")
+	}
+	b, err := os.ReadFile(filepath.Join(nodeDir, "node_modules", "better-auth", "package.json"))
+	if err != nil {
+		missing("better-auth is not installed under test/node: %v", err)
+	}
+	var pkg struct {
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(b, &pkg); err != nil {
+		t.Fatalf("read better-auth package.json: %v", err)
+	}
+	if pkg.Version != betterAuthVersion {
+		t.Fatalf("better-auth %s installed, want %s (run `npm ci --prefix test/node`)", pkg.Version, betterAuthVersion)
+	}
+	return node
+}
+
+var summaryLine = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed$`)
+
+// runNodeScript runs a script in test/node with env added to the
+// environment and fails the test unless it exits 0 with a summary line
+// reporting at least one passed and no failed step.
+func runNodeScript(t *testing.T, node string, env map[string]string, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), nodeScriptTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, args...)
+	cmd.Dir = nodeDir
+	cmd.WaitDelay = 5 * time.Second
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	t.Logf("node %s (%s):\n%s", strings.Join(args, " "), time.Since(start).Round(time.Millisecond), out)
+	if ctx.Err() != nil {
+		t.Fatalf("node %s timed out after %s", args[0], nodeScriptTimeout)
+	}
+	m := summaryLine.FindAllSubmatch(out, -1)
+	if len(m) == 0 {
+		t.Fatalf("node %s printed no summary line (exit: %v)", args[0], err)
+	}
+	last := m[len(m)-1]
+	passed, _ := strconv.Atoi(string(last[1]))
+	failed, _ := strconv.Atoi(string(last[2]))
+	if err != nil || failed != 0 || passed == 0 {
+		var fails []string
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(line, "FAIL ") {
+				fails = append(fails, line)
+			}
+		}
+		t.Errorf("node %s: %d passed, %d failed (exit: %v)\n%s", strings.Join(args, " "), passed, failed, err, strings.Join(fails, "\n"))
+	}
+}
+
+// nodeBackends lists the databases to run on: SQLite always, PostgreSQL
+// when LATCH_TEST_POSTGRES is set (the subtest skips otherwise).
+var nodeBackends = []struct {
+	name     string
+	postgres bool
+}{
+	{name: "sqlite"},
+	{name: "postgres", postgres: true},
+}
+
+// TestNodeClientFlow drives Latch with Better Auth's official client
+// (createAuthClient) through sign-up, sign-out, sign-in, get-session,
+// token, list/revoke sessions, change password, update user, the error
+// cases and the Next.js /api/auth/session snippet (test/node/client-flow.mjs).
+func TestNodeClientFlow(t *testing.T) {
+	node := requireNode(t)
+	for _, tc := range nodeBackends {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{}
+			if tc.postgres {
+				env["DATABASE_URL"] = testPostgresURL(t)
+			}
+			ts := startTestServer(t, env)
+			runNodeScript(t, node, map[string]string{
+				"LATCH_URL":    ts.URL,
+				"LATCH_SECRET": ts.Secret,
+				"LATCH_TARGET": "latch",
+			}, "client-flow.mjs")
+		})
+	}
+}
+
+// TestNodeSharedDB runs the real Better Auth on the same database and
+// secret as a running Latch (test/node/shared-db.mjs): users created by
+// either sign in to the other, and each accepts the other's session
+// cookies. "better-auth-first" starts Latch on a database that Better
+// Auth's own migrations created and that already holds a user.
+func TestNodeSharedDB(t *testing.T) {
+	node := requireNode(t)
+	for _, tc := range nodeBackends {
+		for _, order := range []string{"latch-first", "better-auth-first"} {
+			t.Run(tc.name+"/"+order, func(t *testing.T) {
+				var dsn string
+				if tc.postgres {
+					dsn = testPostgresURL(t)
+				} else {
+					dsn = filepath.Join(t.TempDir(), "shared.db")
+				}
+				secret := randomHex(t, 24)
+				run := "r" + strings.ToLower(randomHex(t, 4))
+				scriptEnv := map[string]string{"LATCH_DB": dsn, "LATCH_SECRET": secret, "SHARED_RUN": run}
+				if order == "better-auth-first" {
+					runNodeScript(t, node, scriptEnv, "shared-db.mjs", "init")
+					if t.Failed() {
+						return
+					}
+				}
+				ts := startTestServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret})
+				scriptEnv["LATCH_URL"] = ts.URL
+				runNodeScript(t, node, scriptEnv, "shared-db.mjs", "check")
+			})
+		}
+	}
+}
