@@ -1,0 +1,402 @@
+package token
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// Claims are the claims of a verified token, or the claims to put in a new
+// one. Times are whole seconds in UTC; a zero time means the claim is absent.
+type Claims struct {
+	// Subject is the sub claim: the user id. A token may carry it as a
+	// JSON string or as a non-negative JSON integer (FastAPI examples
+	// write "sub": 123); it is always exposed, and written, as a string.
+	Subject string
+	// Email is the email claim, if any.
+	Email string
+	// SessionID is the sid claim: the id of the session the token was
+	// issued for, if any.
+	SessionID string
+	// Issuer is the iss claim, if any.
+	Issuer string
+	// Audience is the aud claim (a JSON string or array), if any.
+	Audience []string
+	// IssuedAt is the iat claim.
+	IssuedAt time.Time
+	// ExpiresAt is the exp claim. Verification requires it.
+	ExpiresAt time.Time
+	// NotBefore is the nbf claim.
+	NotBefore time.Time
+}
+
+var claimNames = []string{"sub", "email", "sid", "iss", "aud", "exp", "nbf", "iat"}
+
+const (
+	cSub = iota
+	cEmail
+	cSid
+	cIss
+	cAud
+	cExp
+	cNbf
+	cIat
+)
+
+func claimIndex(key []byte) int {
+	switch string(key) {
+	case "sub":
+		return cSub
+	case "email":
+		return cEmail
+	case "sid":
+		return cSid
+	case "iss":
+		return cIss
+	case "aud":
+		return cAud
+	case "exp":
+		return cExp
+	case "nbf":
+		return cNbf
+	case "iat":
+		return cIat
+	}
+	return -1
+}
+
+// maxAudience bounds the number of aud values we keep.
+const maxAudience = 16
+
+type span struct{ lo, hi int32 }
+
+// rawClaims is the result of scanning a payload. Strings are spans of the
+// scratch buffer, so that all of them become one allocation at the end.
+type rawClaims struct {
+	str       [4]span // sub, email, sid, iss (indexes cSub..cIss)
+	aud       [maxAudience]span
+	nAud      int
+	exp       int64
+	nbf, iat  int64
+	seen      uint16
+	audString bool
+}
+
+func (r *rawClaims) has(i int) bool { return r.seen&(1<<i) != 0 }
+
+// parseClaims scans a decoded payload into r, appending string values to
+// scratch, and returns the grown scratch.
+func parseClaims(b []byte, scratch []byte, r *rawClaims) ([]byte, error) {
+	if !utf8.Valid(b) {
+		return scratch, errClaimsJSON
+	}
+	s := scanner{b: b}
+	empty, ok := s.objectStart()
+	if !ok {
+		return scratch, errClaimsJSON
+	}
+	for !empty {
+		mark := len(scratch)
+		var key []byte
+		if key, ok = s.str(scratch, true); !ok {
+			return scratch, errClaimsJSON
+		}
+		idx := claimIndex(key[mark:])
+		scratch = key[:mark]
+		if idx < 0 && ambiguousKey(key[mark:], claimNames) {
+			return scratch, errDuplicate
+		}
+		s.ws()
+		if s.peek() != ':' {
+			return scratch, errClaimsJSON
+		}
+		s.i++
+		s.ws()
+		if idx >= 0 {
+			if r.seen&(1<<idx|1<<(idx+8)) != 0 {
+				return scratch, errDuplicate
+			}
+			r.seen |= 1 << idx
+		}
+		var err error
+		switch idx {
+		case cSub:
+			scratch, err = r.parseSub(&s, scratch)
+		case cEmail, cSid, cIss:
+			scratch, err = r.parseString(&s, scratch, idx)
+		case cAud:
+			scratch, err = r.parseAud(&s, scratch)
+		case cExp, cNbf, cIat:
+			err = r.parseTime(&s, idx)
+		default:
+			if !s.skip(1) {
+				err = errClaimsJSON
+			}
+		}
+		if err != nil {
+			return scratch, err
+		}
+		if empty, ok = s.next(); !ok {
+			return scratch, errClaimsJSON
+		}
+	}
+	if !s.end() {
+		return scratch, errClaimsJSON
+	}
+	return scratch, nil
+}
+
+func (r *rawClaims) parseSub(s *scanner, scratch []byte) ([]byte, error) {
+	start := len(scratch)
+	switch c := s.peek(); {
+	case c == '"':
+		var ok bool
+		if scratch, ok = s.str(scratch, true); !ok {
+			return scratch, errClaimsJSON
+		}
+	case c >= '0' && c <= '9':
+		lit, frac, exp, ok := s.number()
+		if !ok {
+			return scratch, errClaimsJSON
+		}
+		// An exact non-negative integer that fits in int64.
+		if frac || exp || len(lit) > 19 || (len(lit) == 19 && string(lit) > "9223372036854775807") {
+			return scratch, errSubType
+		}
+		scratch = append(scratch, lit...)
+	case c == '-' || c == 't' || c == 'f' || c == 'n' || c == '[' || c == '{':
+		return scratch, errSubType
+	default:
+		return scratch, errClaimsJSON
+	}
+	if len(scratch) == start {
+		return scratch, errNoSub
+	}
+	r.str[cSub] = span{int32(start), int32(len(scratch))}
+	return scratch, nil
+}
+
+func (r *rawClaims) parseString(s *scanner, scratch []byte, idx int) ([]byte, error) {
+	switch s.peek() {
+	case '"':
+	case 'n':
+		// null: treat the optional claim as absent.
+		if !s.literal("null") {
+			return scratch, errClaimsJSON
+		}
+		r.seen &^= 1 << idx
+		r.seen |= 1 << (idx + 8) // still counts for duplicate detection
+		return scratch, nil
+	default:
+		if !s.skip(1) {
+			return scratch, errClaimsJSON
+		}
+		return scratch, errStrType
+	}
+	start := len(scratch)
+	scratch, ok := s.str(scratch, true)
+	if !ok {
+		return scratch, errClaimsJSON
+	}
+	r.str[idx] = span{int32(start), int32(len(scratch))}
+	return scratch, nil
+}
+
+func (r *rawClaims) parseAud(s *scanner, scratch []byte) ([]byte, error) {
+	switch s.peek() {
+	case '"':
+		start := len(scratch)
+		var ok bool
+		if scratch, ok = s.str(scratch, true); !ok {
+			return scratch, errClaimsJSON
+		}
+		r.aud[0] = span{int32(start), int32(len(scratch))}
+		r.nAud, r.audString = 1, true
+		return scratch, nil
+	case '[':
+	default:
+		if !s.skip(1) {
+			return scratch, errClaimsJSON
+		}
+		return scratch, errAudType
+	}
+	s.i++
+	s.ws()
+	if s.peek() == ']' {
+		s.i++
+		return scratch, nil
+	}
+	for {
+		if s.peek() != '"' {
+			if !s.skip(1) {
+				return scratch, errClaimsJSON
+			}
+			return scratch, errAudType
+		}
+		if r.nAud == maxAudience {
+			return scratch, errAudType
+		}
+		start := len(scratch)
+		var ok bool
+		if scratch, ok = s.str(scratch, true); !ok {
+			return scratch, errClaimsJSON
+		}
+		r.aud[r.nAud] = span{int32(start), int32(len(scratch))}
+		r.nAud++
+		s.ws()
+		switch s.peek() {
+		case ',':
+			s.i++
+			s.ws()
+		case ']':
+			s.i++
+			return scratch, nil
+		default:
+			return scratch, errClaimsJSON
+		}
+	}
+}
+
+// maxNumericDate is 9999-12-31T23:59:59Z.
+const maxNumericDate = 253402300799
+
+// parseTime reads a NumericDate: a non-negative JSON number with an
+// optional fraction and no exponent. A fraction makes exp round down and
+// nbf/iat round up, which is never more permissive.
+func (r *rawClaims) parseTime(s *scanner, idx int) error {
+	c := s.peek()
+	if c == 'n' && idx != cExp {
+		if !s.literal("null") {
+			return errClaimsJSON
+		}
+		r.seen &^= 1 << idx
+		r.seen |= 1 << (idx + 8)
+		return nil
+	}
+	if !(c >= '0' && c <= '9') {
+		if !s.skip(1) {
+			return errClaimsJSON
+		}
+		return errTimeType
+	}
+	lit, frac, exp, ok := s.number()
+	if !ok {
+		return errClaimsJSON
+	}
+	if exp {
+		return errTimeType
+	}
+	var v int64
+	i := 0
+	for ; i < len(lit) && lit[i] != '.'; i++ {
+		if v > maxNumericDate {
+			return errTimeType
+		}
+		v = v*10 + int64(lit[i]-'0')
+	}
+	if v > maxNumericDate {
+		return errTimeType
+	}
+	nonzeroFrac := false
+	if frac {
+		for _, d := range lit[i+1:] {
+			if d != '0' {
+				nonzeroFrac = true
+				break
+			}
+		}
+	}
+	switch idx {
+	case cExp:
+		r.exp = v // rounds down
+	case cNbf, cIat:
+		if nonzeroFrac {
+			v++
+		}
+		if idx == cNbf {
+			r.nbf = v
+		} else {
+			r.iat = v
+		}
+	}
+	return nil
+}
+
+// check applies the time, issuer and audience rules to scanned claims.
+func (c *config) check(r *rawClaims, scratch []byte) error {
+	if !r.has(cExp) {
+		return errNoExp
+	}
+	if !r.has(cSub) {
+		return errNoSub
+	}
+	now := c.now()
+	if !now.Before(time.Unix(r.exp, 0).Add(c.leeway)) {
+		return ErrExpired
+	}
+	late := now.Add(c.leeway)
+	if r.has(cNbf) && late.Before(time.Unix(r.nbf, 0)) {
+		return ErrNotYetValid
+	}
+	if r.has(cIat) && late.Before(time.Unix(r.iat, 0)) {
+		return errFutureIat
+	}
+	if c.reqIssuer != nil {
+		if !r.has(cIss) || !contains(c.reqIssuer, scratch[r.str[cIss].lo:r.str[cIss].hi]) {
+			return errIssuer
+		}
+	}
+	if c.reqAud != nil {
+		found := false
+		for _, a := range r.aud[:r.nAud] {
+			if contains(c.reqAud, scratch[a.lo:a.hi]) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return errAudience
+		}
+	}
+	return nil
+}
+
+func contains(list []string, v []byte) bool {
+	for _, s := range list {
+		if s == string(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// claims builds the exported Claims with one allocation for all strings
+// and one for the audience slice (when there is an audience).
+func (r *rawClaims) claims(scratch []byte) Claims {
+	blob := string(scratch)
+	get := func(i int) string {
+		if !r.has(i) {
+			return ""
+		}
+		return blob[r.str[i].lo:r.str[i].hi]
+	}
+	c := Claims{
+		Subject:   get(cSub),
+		Email:     get(cEmail),
+		SessionID: get(cSid),
+		Issuer:    get(cIss),
+		ExpiresAt: time.Unix(r.exp, 0).UTC(),
+	}
+	if r.nAud > 0 {
+		c.Audience = make([]string, r.nAud)
+		for i, a := range r.aud[:r.nAud] {
+			c.Audience[i] = blob[a.lo:a.hi]
+		}
+	}
+	if r.has(cIat) {
+		c.IssuedAt = time.Unix(r.iat, 0).UTC()
+	}
+	if r.has(cNbf) {
+		c.NotBefore = time.Unix(r.nbf, 0).UTC()
+	}
+	return c
+}
