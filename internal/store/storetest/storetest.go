@@ -63,7 +63,7 @@ var seq atomic.Int64
 
 // newID returns a unique 32-character id in Better Auth's alphabet.
 func newID(prefix string) string {
-	s := fmt.Sprintf("%s%030d", prefix, seq.Add(1))
+	s := fmt.Sprintf("%s%031d", prefix, seq.Add(1))
 	return s[len(s)-32:]
 }
 
