@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -67,10 +68,11 @@ func createTask(a *api, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var body TaskCreate
+	in := func() tasks.Input { return tasks.Input{Title: body.Title, Description: body.Description} }
 	if err := decodeBody(w, r, &body); err != nil {
-		return err
+		return withRuleErrors(err, in())
 	}
-	t, err := a.svc.Create(r.Context(), sub, userID, tasks.Input{Title: body.Title, Description: body.Description})
+	t, err := a.svc.Create(r.Context(), sub, userID, in())
 	if err != nil {
 		return err
 	}
@@ -98,10 +100,13 @@ func updateTask(a *api, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var body TaskUpdate
-	if err := decodeBody(w, r, &body); err != nil {
-		return err
+	in := func() tasks.Input {
+		return tasks.Input{Title: body.Title, Description: body.Description, Completed: body.Completed}
 	}
-	t, err := a.svc.Update(r.Context(), sub, userID, id, tasks.Input{Title: body.Title, Description: body.Description, Completed: body.Completed})
+	if err := decodeBody(w, r, &body); err != nil {
+		return withRuleErrors(err, in())
+	}
+	t, err := a.svc.Update(r.Context(), sub, userID, id, in())
 	if err != nil {
 		return err
 	}
@@ -132,4 +137,27 @@ func deleteTask(a *api, w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// withRuleErrors adds, to the per-field type errors of decodeBody, the
+// rule errors of the fields that did decode, so that one answer lists
+// every mistake. Other decoding errors are returned as they are.
+func withRuleErrors(decodeErr error, in tasks.Input) error {
+	var typeErrs *latch.ValidationError
+	if !errors.As(decodeErr, &typeErrs) || len(typeErrs.Fields) == 0 || typeErrs.Fields[0].Field == "" {
+		return decodeErr
+	}
+	bad := map[string]bool{}
+	for _, f := range typeErrs.Fields {
+		bad[f.Field] = true
+	}
+	var rules *latch.ValidationError
+	if _, err := tasks.Validate(in); errors.As(err, &rules) {
+		for _, f := range rules.Fields {
+			if !bad[f.Field] {
+				typeErrs.Fields = append(typeErrs.Fields, f)
+			}
+		}
+	}
+	return typeErrs
 }
