@@ -87,3 +87,19 @@ func VerifyPassword(hash, password string) (bool, error) {
 	got := hex.EncodeToString(key)
 	return subtle.ConstantTimeCompare([]byte(got), []byte(parts[1])) == 1, nil
 }
+
+// PasswordHasher hashes and verifies passwords (Better Auth's
+// emailAndPassword.password.{hash,verify}).
+type PasswordHasher interface {
+	Hash(password string) (string, error)
+	Verify(hash, password string) (bool, error)
+}
+
+// Scrypt is Better Auth's default hasher: HashPassword and VerifyPassword.
+type Scrypt struct{}
+
+// Hash calls HashPassword.
+func (Scrypt) Hash(password string) (string, error) { return HashPassword(password) }
+
+// Verify calls VerifyPassword.
+func (Scrypt) Verify(hash, password string) (bool, error) { return VerifyPassword(hash, password) }

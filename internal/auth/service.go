@@ -57,6 +57,9 @@ type Service struct {
 	FreshAge time.Duration
 	// DisableRefresh turns sliding refresh off (session.disableSessionRefresh).
 	DisableRefresh bool
+	// Hasher hashes passwords; nil means Scrypt (Better Auth's format).
+	// Tests may plug in a cheaper one.
+	Hasher PasswordHasher
 	// OnRevoke, when set, is called with the ids of sessions this
 	// service deleted (sign-out, revoke, password change with revocation),
 	// for example (*SessionChecker).Invalidate, so that an in-process
@@ -75,6 +78,13 @@ func (s *Service) now() time.Time {
 		n = s.Now
 	}
 	return n().UTC().Truncate(time.Millisecond)
+}
+
+func (s *Service) hasher() PasswordHasher {
+	if s.Hasher != nil {
+		return s.Hasher
+	}
+	return Scrypt{}
 }
 
 func (s *Service) expiresIn() time.Duration {
@@ -177,7 +187,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 	} else if !errors.Is(err, latch.ErrNotFound) {
 		return nil, nil, fmt.Errorf("auth: sign-up lookup: %w", err)
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := s.hasher().Hash(in.Password)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -247,7 +257,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string, rememberMe
 		logEvent(ctx, slog.LevelWarn, "sign_in_failed", userID, slog.String("reason", reason))
 		return nil, nil, ErrInvalidEmailOrPassword
 	}
-	dummy := func() { _, _ = HashPassword(password) }
+	dummy := func() { _, _ = s.hasher().Hash(password) }
 	u, err := s.Users.UserByEmail(ctx, strings.ToLower(email))
 	if errors.Is(err, latch.ErrNotFound) {
 		dummy()
@@ -266,7 +276,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string, rememberMe
 		dummy()
 		return fail(u.ID, "no_password")
 	}
-	ok, err := VerifyPassword(*acct.Password, password)
+	ok, err := s.hasher().Verify(*acct.Password, password)
 	if err != nil {
 		logEvent(ctx, slog.LevelError, "sign_in_failed", u.ID, slog.String("reason", "bad_stored_hash"))
 		return nil, nil, ErrInvalidEmailOrPassword

@@ -194,11 +194,11 @@ func (s *Service) ChangePassword(ctx context.Context, cur *latch.Session, newPas
 	} else if err != nil {
 		return nil, fmt.Errorf("auth: change password: %w", err)
 	}
-	hash, err := HashPassword(newPassword)
+	hash, err := s.hasher().Hash(newPassword)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := VerifyPassword(*acct.Password, currentPassword)
+	ok, err := s.hasher().Verify(*acct.Password, currentPassword)
 	if err != nil || !ok {
 		logEvent(ctx, slog.LevelWarn, "change_password_failed", cur.UserID, slog.String("reason", "wrong_password"))
 		return nil, ErrInvalidPassword
@@ -237,7 +237,7 @@ func (s *Service) CheckPassword(ctx context.Context, userID, password string) er
 	} else if err != nil {
 		return fmt.Errorf("auth: verify password: %w", err)
 	}
-	ok, err := VerifyPassword(*acct.Password, password)
+	ok, err := s.hasher().Verify(*acct.Password, password)
 	if err != nil || !ok {
 		return ErrInvalidPassword
 	}

@@ -1,0 +1,121 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/latchhq/latch/internal/reqlog"
+)
+
+// TestSignInTimingUnknownVsWrongPassword measures the median time of a
+// failed sign-in for an unknown email and for a wrong password with the
+// real scrypt parameters; both cost one scrypt, so the medians must be
+// close. Skipped under -race and -short (scrypt is 4x slower instrumented).
+func TestSignInTimingUnknownVsWrongPassword(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("timing measurement needs real scrypt without -race; run: go test -run Timing ./internal/auth/")
+	}
+	s, _, _ := newService(t)
+	s.Hasher = Scrypt{}
+	ctx := context.Background()
+	signUp(t, s, "known@example.com", true)
+	const rounds = 9
+	var unknown, wrong []time.Duration
+	measure := func(email string) time.Duration {
+		start := time.Now()
+		_, _, err := s.SignIn(ctx, email, "wrong-password", true)
+		d := time.Since(start)
+		if !errors.Is(err, ErrInvalidEmailOrPassword) {
+			t.Fatalf("SignIn(%s) = %v", email, err)
+		}
+		return d
+	}
+	measure("warmup@example.com")
+	for range rounds { // interleaved, so that machine load hits both alike
+		unknown = append(unknown, measure("nobody@example.com"))
+		wrong = append(wrong, measure("known@example.com"))
+	}
+	mu, mw := median(unknown), median(wrong)
+	diff := float64(mu-mw) / float64(max(mu, mw))
+	t.Logf("sign-in failure medians over %d rounds: unknown email %v, wrong password %v (difference %.1f%%)",
+		rounds, mu, mw, 100*diff)
+	// The requirement is 10%; allow 25% in the assertion so that a loaded
+	// CI machine does not flake, and report the measured figure.
+	if diff > 0.25 || diff < -0.25 {
+		t.Fatalf("medians differ by %.1f%%: enumeration by timing possible", 100*diff)
+	}
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// BenchmarkSignIn is one successful sign-in (user lookup, scrypt verify,
+// session insert) with the real parameters; compare with
+// BenchmarkScryptHash for the sign-in / bare scrypt ratio.
+func BenchmarkSignIn(b *testing.B) {
+	s, _, _ := newService(b)
+	s.Hasher = Scrypt{}
+	ctx := context.Background()
+	if _, _, err := s.SignUp(ctx, SignUpInput{Name: "A", Email: "a@example.com", Password: "password123", RememberMe: true}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := s.SignIn(ctx, "a@example.com", "password123", true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSignInUnknownEmail is a failed sign-in for an unknown email.
+func BenchmarkSignInUnknownEmail(b *testing.B) {
+	s, _, _ := newService(b)
+	s.Hasher = Scrypt{}
+	ctx := context.Background()
+	for b.Loop() {
+		_, _, _ = s.SignIn(ctx, "nobody@example.com", "password123", true)
+	}
+}
+
+func TestAuthEventsLogged(t *testing.T) {
+	s, _, _ := newService(t)
+	var buf bytes.Buffer
+	lg := slog.New(slog.NewJSONHandler(&buf, nil))
+	ctx := reqlog.WithLogger(context.Background(), "req-42", lg)
+	ctx = WithClient(ctx, Client{IP: "198.51.100.7"})
+	const pw = "s3cret-password"
+	u, sess, err := s.SignUp(ctx, SignUpInput{Name: "A", Email: "alice@example.com", Password: pw, RememberMe: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, _ = s.SignIn(ctx, "alice@example.com", "bad-"+pw, true)
+	_, _, _ = s.SignIn(ctx, "nobody@example.com", pw, true)
+	_, s2, _ := s.SignIn(ctx, "alice@example.com", pw, true)
+	_, _ = s.RevokeSession(ctx, sess, s2.Token)
+	_, _ = s.ChangePassword(ctx, sess, pw+"2", pw, false)
+	s.SignOut(ctx, sess.Token)
+	out := buf.String()
+	for _, ev := range []string{"sign_up", "sign_in_failed", "sign_in", "revoke_session", "change_password", "sign_out"} {
+		if !strings.Contains(out, `"event":"`+ev+`"`) {
+			t.Errorf("event %s not logged", ev)
+		}
+	}
+	for _, want := range []string{`"request_id":"req-42"`, `"ip":"198.51.100.7"`, `"user_id":"` + u.ID + `"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s", want)
+		}
+	}
+	for _, secret := range []string{pw, "alice@example.com", "nobody@example.com", sess.Token, s2.Token} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log leaks %q", secret)
+		}
+	}
+}
