@@ -129,7 +129,7 @@ func loadConfig(env map[string]string) (*Config, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("BETTER_AUTH_URL", "want an absolute http(s) URL, got %q", base)
-		u, _ = url.Parse("http://localhost:" + port)
+		u = &url.URL{Scheme: "http", Host: "localhost:8000"}
 	}
 	c.BaseURL = u
 	c.Origin = strings.ToLower(u.Scheme + "://" + u.Host)

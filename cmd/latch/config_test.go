@@ -236,3 +236,16 @@ func TestTokenIssueVerifyRoundTrip(t *testing.T) {
 		t.Errorf("stderr %q does not say why", errb.String())
 	}
 }
+
+// TestReadmeListsSettings keeps the README's settings table complete.
+func TestReadmeListsSettings(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		if !strings.Contains(string(data), "`"+s.name+"`") {
+			t.Errorf("README.md does not document %s", s.name)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -27,6 +28,27 @@ type testServer struct {
 	DBPath      string // SQLite file ("" on PostgreSQL)
 	DatabaseURL string // PostgreSQL URL with search_path ("" on SQLite)
 	Config      *Config
+	Logs        *syncBuffer // everything the server logged
+	stop        func()      // cancels serve (as SIGTERM does)
+	done        chan error  // receives serve's result
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // startTestServer starts Latch with rate limits off and a fresh SQLite
@@ -58,9 +80,10 @@ func startTestServer(t testing.TB, env map[string]string) *testServer {
 		ln.Close()
 		t.Fatalf("config: %v", err)
 	}
-	var logw io.Writer = io.Discard
+	logs := &syncBuffer{}
+	var logw io.Writer = logs
 	if os.Getenv("LATCH_TEST_LOG") != "" {
-		logw = os.Stderr
+		logw = io.MultiWriter(logs, os.Stderr)
 	}
 	log := newLogger(cfg, logw)
 	secret, err := resolveSecret(cfg, log)
@@ -70,7 +93,7 @@ func startTestServer(t testing.TB, env map[string]string) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, cfg, secret, log, ln) }()
-	ts := &testServer{URL: "http://127.0.0.1:" + port, Secret: secret, DataDir: dir, Config: cfg}
+	ts := &testServer{URL: "http://127.0.0.1:" + port, Secret: secret, DataDir: dir, Config: cfg, Logs: logs, stop: cancel, done: done}
 	if cfg.Postgres {
 		ts.DatabaseURL = cfg.DatabaseURL
 	} else {
@@ -78,6 +101,9 @@ func startTestServer(t testing.TB, env map[string]string) *testServer {
 	}
 	t.Cleanup(func() {
 		cancel()
+		if ts.done == nil { // already stopped by the test
+			return
+		}
 		select {
 		case err := <-done:
 			if err != nil {

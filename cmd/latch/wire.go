@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/latchhq/latch/internal/auth"
+	"github.com/latchhq/latch/internal/authhttp"
+	"github.com/latchhq/latch/internal/httpapi"
+	"github.com/latchhq/latch/internal/httpsec"
+	"github.com/latchhq/latch/internal/ratelimit"
+	"github.com/latchhq/latch/internal/reqlog"
+	"github.com/latchhq/latch/internal/web"
+	"github.com/latchhq/latch/token"
+	"github.com/latchhq/latch/token/tokenhttp"
+)
+
+// newApp opens the database and wires every component. It is the only
+// function that sees all concrete types.
+func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (*app, error) {
+	origins, err := httpsec.NewOrigins(cfg.BaseURL.String(), cfg.TrustedOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("%w: LATCH_TRUSTED_ORIGINS: %w", errConfig, err)
+	}
+	tokens, err := newTokens(cfg, secret)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errConfig, err)
+	}
+	st, kind, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, store: st, storeKind: kind}
+
+	// The task API's verifier: HS256 with the shared secret, optionally
+	// JWKS-signed tokens too, optionally a live-session check on sid.
+	var verifier token.Verifier = tokens
+	if cfg.JWKSURL != "" {
+		var opts []token.Option
+		opts = append(opts, token.WithLeeway(cfg.JWTLeeway))
+		if cfg.RequireIssAud {
+			opts = append(opts, token.RequireIssuer(cfg.JWTIssuer), token.RequireAudience(cfg.JWTAudience))
+		}
+		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{}, opts...)
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("%w: LATCH_JWKS_URL: %w", errConfig, err)
+		}
+		verifier = eitherVerifier{hs: tokens, jwks: remote}
+	}
+	svc := auth.New(st, st)
+	if cfg.CheckSession {
+		checker := auth.NewSessionChecker(verifier, st, cfg.SessionCheckTTL)
+		svc.OnRevoke = checker.Invalidate
+		verifier = checker
+	}
+
+	clientIP := httpsec.ClientIP{Header: cfg.IPHeader, TrustedProxies: cfg.TrustedProxies}
+	var limiter *ratelimit.Memory
+	if cfg.RateLimit {
+		limiter = ratelimit.New()
+	}
+
+	authSrv := &authhttp.Server{
+		Service:  svc,
+		Tokens:   tokens,
+		Secret:   []byte(secret),
+		BaseURL:  cfg.BaseURL.String(),
+		Origins:  origins,
+		ClientIP: clientIP.Of,
+		Logger:   log,
+	}
+	var authH http.Handler = authSrv.Handler()
+	if limiter != nil {
+		authH = httpsec.AuthRateLimit(limiter, clientIP, authhttp.BasePath)(authH)
+	}
+	authH = httpsec.CORS(origins)(httpsec.OriginCheck(origins, authhttp.BasePath)(authH))
+
+	apiSrv := &httpapi.Server{Tasks: st, Verifier: verifier, TaskRateLimit: cfg.TaskRateLimit, Logger: log}
+	if limiter != nil {
+		apiSrv.Limiter = limiter
+	}
+	apiH := httpsec.CORS(origins)(apiSrv.Handler())
+
+	mux := http.NewServeMux()
+	mux.Handle("/api/auth/", authH)
+	mux.Handle("/api/auth", authH)
+	mux.Handle("/api/", apiH)
+	mux.Handle("/openapi.json", apiH)
+	mux.Handle("/docs", apiH)
+	mux.Handle("/docs/", apiH)
+	a.health(mux)
+	mux.Handle("/", web.Handler())
+	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(mux)
+	return a, nil
+}
+
+// eitherVerifier accepts HS256 tokens signed with the shared secret and
+// asymmetric tokens from the configured JWKS, choosing by the token's
+// header so that each verifier pins its own algorithms.
+type eitherVerifier struct {
+	hs   *token.HS256
+	jwks *tokenhttp.RemoteJWKS
+}
+
+func (e eitherVerifier) Verify(ctx context.Context, tok string) (token.Claims, error) {
+	c, err := e.hs.Verify(ctx, tok)
+	if err == nil {
+		return c, nil
+	}
+	c2, err2 := e.jwks.Verify(ctx, tok)
+	if err2 == nil {
+		return c2, nil
+	}
+	return token.Claims{}, err
+}
