@@ -97,11 +97,25 @@ func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
 	return nil
 }
 
-// ListTasks implements latch.TaskStore. The WHERE clause always starts
-// with user_id = ? and the ORDER BY follows one of the (user_id, key, id)
-// indexes, so a page reads only the owner's rows in index order; the
-// keyset condition is a row-value comparison the index can seek to.
-func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskPage, error) {
+// ListQuery is the SQL of one listing: the page query (fetching one row
+// more than the limit, to learn whether more follow) and, for offset
+// pages, the count query, each with its arguments, placeholders already in
+// the dialect's form. The WHERE clause always starts with user_id = ? and
+// the ORDER BY follows one of the (user_id, key, id) indexes, so a page
+// reads only the owner's rows in index order; the keyset condition is a
+// row-value comparison the index can seek to. Exported for query-plan
+// tests.
+type ListQuery struct {
+	Page      string
+	PageArgs  []any
+	Count     string // empty for cursor pages
+	CountArgs []any
+	Limit     int
+	Column    string
+}
+
+// BuildList builds the SQL of f.
+func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = latch.DefaultPageSize
@@ -118,26 +132,13 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 		where += ` AND completed = ?`
 		args = append(args, true)
 	}
-
 	col := sortColumn(f.Sort)
 	dir, cmp := "ASC", ">"
 	if f.Desc {
 		dir, cmp = "DESC", "<"
 	}
 
-	// An offset page also counts the matching rows; both statements run in
-	// one read-only snapshot so that Total agrees with the page.
-	var qr querier = s.R
-	if f.After == nil {
-		tx, err := s.R.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-		if err != nil {
-			return nil, s.Err("list tasks", err)
-		}
-		defer func() { _ = tx.Rollback() }()
-		qr = tx
-	}
-
-	page := &latch.TaskPage{Tasks: []latch.Task{}, Total: -1}
+	lq := ListQuery{Limit: limit, Column: col}
 	query := `SELECT ` + taskCols + ` FROM task` + where
 	pageArgs := append([]any(nil), args...)
 	if f.After != nil {
@@ -148,9 +149,7 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 		query += ` AND (` + col + `, id) ` + cmp + ` (?, ?)`
 		pageArgs = append(pageArgs, key, f.After.ID)
 	} else {
-		if err := qr.QueryRowContext(ctx, s.q(`SELECT count(*) FROM task`+where), args...).Scan(&page.Total); err != nil {
-			return nil, s.Err("count tasks", err)
-		}
+		lq.Count, lq.CountArgs = s.q(`SELECT count(*) FROM task`+where), args
 	}
 	query += ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ?`
 	pageArgs = append(pageArgs, limit+1)
@@ -158,8 +157,31 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 		query += ` OFFSET ?`
 		pageArgs = append(pageArgs, f.Offset)
 	}
+	lq.Page, lq.PageArgs = s.q(query), pageArgs
+	return lq
+}
 
-	rows, err := qr.QueryContext(ctx, s.q(query), pageArgs...)
+// ListTasks implements latch.TaskStore (see ListQuery for the SQL).
+func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskPage, error) {
+	lq := s.BuildList(f)
+	page := &latch.TaskPage{Tasks: []latch.Task{}, Total: -1}
+
+	// An offset page also counts the matching rows; both statements run in
+	// one read-only snapshot so that Total agrees with the page.
+	var qr querier = s.R
+	if lq.Count != "" {
+		tx, err := s.R.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		if err != nil {
+			return nil, s.Err("list tasks", err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		qr = tx
+		if err := qr.QueryRowContext(ctx, lq.Count, lq.CountArgs...).Scan(&page.Total); err != nil {
+			return nil, s.Err("count tasks", err)
+		}
+	}
+
+	rows, err := qr.QueryContext(ctx, lq.Page, lq.PageArgs...)
 	if err != nil {
 		return nil, s.Err("list tasks", err)
 	}
@@ -174,11 +196,11 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 	if err := rows.Err(); err != nil {
 		return nil, s.Err("list tasks", err)
 	}
-	if len(page.Tasks) > limit {
-		page.Tasks = page.Tasks[:limit]
-		last := page.Tasks[limit-1]
+	if len(page.Tasks) > lq.Limit {
+		page.Tasks = page.Tasks[:lq.Limit]
+		last := page.Tasks[lq.Limit-1]
 		next := &latch.TaskCursor{ID: last.ID}
-		switch col {
+		switch lq.Column {
 		case "title":
 			next.Title = last.Title
 		case "updated_at":

@@ -1,0 +1,84 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/latchhq/latch"
+)
+
+// TestListUsesIndex checks with EXPLAIN QUERY PLAN that every listing
+// (each sort, direction, status, offset or cursor) searches the owner's
+// index for its sort key and needs no temporary sort, so a page costs the
+// same however many rows other users have.
+func TestListUsesIndex(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	// Some rows for several owners, then ANALYZE, so the planner works
+	// from statistics and not only from defaults.
+	for i := range 200 {
+		tk := &latch.Task{UserID: fmt.Sprintf("user%d", i%20), Title: fmt.Sprint("t", i), Completed: i%3 == 0}
+		if err := db.CreateTask(ctx, tk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.W.Exec(`ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+	indexes := map[latch.TaskSort]string{
+		latch.SortCreated: "task_user_created_idx",
+		latch.SortUpdated: "task_user_updated_idx",
+		latch.SortTitle:   "task_user_title_idx",
+	}
+	for sort, index := range indexes {
+		for _, status := range []latch.TaskStatus{latch.StatusAll, latch.StatusPending, latch.StatusCompleted} {
+			for _, desc := range []bool{false, true} {
+				for _, cursor := range []bool{false, true} {
+					f := latch.TaskFilter{UserID: "user3", Sort: sort, Status: status, Desc: desc, Limit: 50, Offset: 10}
+					if cursor {
+						f.After = &latch.TaskCursor{Time: time.Now(), Title: "t5", ID: 7}
+					}
+					name := fmt.Sprintf("sort=%s/status=%s/desc=%v/cursor=%v", sort, status, desc, cursor)
+					t.Run(name, func(t *testing.T) {
+						lq := db.BuildList(f)
+						plan := explain(t, db, lq.Page, lq.PageArgs)
+						if !strings.Contains(plan, "USING INDEX "+index+" (user_id=?") || strings.Contains(plan, "TEMP B-TREE") {
+							t.Fatalf("page plan does not walk %s in order:\n%s\n%s", index, lq.Page, plan)
+						}
+						if lq.Count != "" {
+							plan := explain(t, db, lq.Count, lq.CountArgs)
+							if !strings.Contains(plan, "(user_id=?)") || strings.Contains(plan, "SCAN task") {
+								t.Fatalf("count plan scans beyond the owner's rows:\n%s", plan)
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+func explain(t *testing.T, db *DB, query string, args []any) string {
+	t.Helper()
+	rows, err := db.R.Query(`EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatalf("explain: %v", err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
