@@ -27,13 +27,15 @@ async function step(name, fn, { latchOnly = false } = {}) {
     console.log(`SKIP ${name} (Latch only)`);
     return;
   }
+  const t0 = performance.now();
+  const ms = () => `(${Math.round(performance.now() - t0)} ms)`;
   try {
     await fn();
     results.passed++;
-    console.log(`PASS ${name}`);
+    console.log(`PASS ${name} ${ms()}`);
   } catch (err) {
     results.failed++;
-    console.log(`FAIL ${name}\n     ${String(err?.message ?? err).split("\n").join("\n     ")}`);
+    console.log(`FAIL ${name} ${ms()}\n     ${String(err?.message ?? err).split("\n").join("\n     ")}`);
   }
 }
 

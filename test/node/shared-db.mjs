@@ -29,13 +29,15 @@ if (!dsn || !secret) {
 
 const results = { passed: 0, failed: 0 };
 async function step(name, fn) {
+  const t0 = performance.now();
+  const ms = () => `(${Math.round(performance.now() - t0)} ms)`;
   try {
     await fn();
     results.passed++;
-    console.log(`PASS ${name}`);
+    console.log(`PASS ${name} ${ms()}`);
   } catch (err) {
     results.failed++;
-    console.log(`FAIL ${name}\n     ${String(err?.stack ?? err).split("\n").slice(0, 8).join("\n     ")}`);
+    console.log(`FAIL ${name} ${ms()}\n     ${String(err?.stack ?? err).split("\n").slice(0, 8).join("\n     ")}`);
   }
 }
 function finish() {
