@@ -1,0 +1,246 @@
+// The one client for Latch's HTTP API used by every page.
+//
+// Auth calls (/api/auth/*) ride on the HttpOnly session cookie. Task calls
+// (/api/{userId}/tasks...) carry a JWT from /api/auth/token in the
+// Authorization header. The JWT lives only in this module's memory: never in
+// web storage or a cookie. On a 401 from the task API the
+// client fetches a fresh JWT once and retries; if that fails the user is sent
+// to /login?next=<current page> and comes back after signing in.
+
+/** An error answer from the API, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(status, message, { code = '', fields = [], retryAfter = 0 } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields; // [{field, message}] from the task API
+    this.retryAfter = retryAfter; // seconds, for 429
+  }
+}
+
+let jwt = null; // in memory only
+let sessionPromise = null;
+
+const JSON_HEADERS = { Accept: 'application/json' };
+
+async function readBody(res) {
+  if (res.status === 204) return null;
+  const type = res.headers.get('content-type') || '';
+  if (!type.includes('json')) return null;
+  try {
+    return await res.json();
+  } catch {
+    return null;
+  }
+}
+
+function retryAfterSeconds(res) {
+  const raw = res.headers.get('x-retry-after') || res.headers.get('retry-after');
+  if (!raw) return 0;
+  const n = Number(raw);
+  if (Number.isFinite(n)) return Math.max(1, Math.ceil(n));
+  const at = Date.parse(raw);
+  return Number.isFinite(at) ? Math.max(1, Math.ceil((at - Date.now()) / 1000)) : 0;
+}
+
+function fallbackMessage(status) {
+  if (status === 429) return 'Too many requests. Please try again later.';
+  if (status >= 500) return 'Something went wrong on our side. Please try again.';
+  if (status === 404) return 'Not found.';
+  if (status === 403) return 'You are not allowed to do that.';
+  return 'The request failed. Please try again.';
+}
+
+function errorFrom(res, body) {
+  const retryAfter = res.status === 429 ? retryAfterSeconds(res) : 0;
+  let message = (body && (body.message || body.detail)) || fallbackMessage(res.status);
+  if (typeof message !== 'string') message = fallbackMessage(res.status);
+  const fields = body && Array.isArray(body.errors) ? body.errors : [];
+  return new ApiError(res.status, message, { code: (body && body.code) || '', fields, retryAfter });
+}
+
+async function send(url, { method = 'GET', body, headers = {}, keepalive = false } = {}) {
+  const init = { method, credentials: 'same-origin', headers: { ...JSON_HEADERS, ...headers }, keepalive };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  try {
+    return await fetch(url, init);
+  } catch {
+    throw new ApiError(0, 'Cannot reach Latch. Check your connection and try again.', { code: 'NETWORK_ERROR' });
+  }
+}
+
+async function authCall(path, options) {
+  const res = await send('/api/auth' + path, options);
+  const body = await readBody(res);
+  if (!res.ok) throw errorFrom(res, body);
+  return { res, body };
+}
+
+/** A promise that never settles: used while the browser leaves the page. */
+function leaving() {
+  return new Promise(() => {});
+}
+
+/** Where the login page should send the user back to. */
+function here() {
+  return location.pathname + location.search + location.hash;
+}
+
+/** Sends the browser to the sign-in page, remembering where the user was. */
+export function redirectToLogin(reason = 'expired') {
+  jwt = null;
+  sessionPromise = null;
+  const q = new URLSearchParams({ next: here() });
+  if (reason) q.set('reason', reason);
+  location.assign('/login?' + q.toString());
+  return leaving();
+}
+
+/**
+ * The current session, {user, session}, or null when signed out. The answer
+ * is shared by every caller on the page until reset with {fresh: true}.
+ */
+export function getSession({ fresh = false } = {}) {
+  if (!sessionPromise || fresh) {
+    sessionPromise = authCall('/get-session')
+      .then(({ res, body }) => {
+        const header = res.headers.get('set-auth-jwt');
+        if (header) jwt = header;
+        return body && body.user ? body : null;
+      })
+      .catch((err) => {
+        sessionPromise = null;
+        throw err;
+      });
+  }
+  return sessionPromise;
+}
+
+/** Resolves to the session, or sends the browser to /login when there is none. */
+export async function requireSession() {
+  const s = await getSession();
+  return s || redirectToLogin('');
+}
+
+async function refreshToken() {
+  jwt = null;
+  const res = await send('/api/auth/token');
+  if (res.status === 401) return false;
+  const body = await readBody(res);
+  if (!res.ok) throw errorFrom(res, body);
+  if (!body || typeof body.token !== 'string') return false;
+  jwt = body.token;
+  return true;
+}
+
+async function taskCall(path, options = {}) {
+  const session = await requireSession();
+  const base = `/api/${encodeURIComponent(session.user.id)}/tasks`;
+  if (!jwt && !(await refreshToken())) return redirectToLogin();
+  for (let attempt = 0; ; attempt++) {
+    const res = await send(base + path, { ...options, headers: { Authorization: `Bearer ${jwt}` } });
+    if (res.status === 401 && attempt === 0) {
+      if (await refreshToken()) continue;
+      return redirectToLogin();
+    }
+    if (res.status === 401) return redirectToLogin();
+    if (res.status === 403) {
+      // The token names another user than this page: someone signed in as
+      // another user in another tab. Start over with the new session.
+      location.reload();
+      return leaving();
+    }
+    const body = await readBody(res);
+    if (!res.ok) throw errorFrom(res, body);
+    return body;
+  }
+}
+
+/** Task API calls for the signed-in user. */
+export const tasks = {
+  /** GET /api/{uid}/tasks → {items, total, ...}. */
+  list({ status = 'all', limit = 200, offset = 0 } = {}) {
+    const q = new URLSearchParams({ status, limit: String(limit), sort: 'created', order: 'desc' });
+    if (offset) q.set('offset', String(offset));
+    return taskCall('?' + q.toString());
+  },
+  /** GET the number of tasks with a status (one-item page). */
+  async count(status) {
+    const q = new URLSearchParams({ status, limit: '1' });
+    const page = await taskCall('?' + q.toString());
+    return page.total;
+  },
+  create({ title, description }) {
+    return taskCall('', { method: 'POST', body: { title, description } });
+  },
+  update(id, { title, description, completed }) {
+    return taskCall(`/${encodeURIComponent(id)}`, { method: 'PUT', body: { title, description, completed } });
+  },
+  remove(id, { keepalive = false } = {}) {
+    return taskCall(`/${encodeURIComponent(id)}`, { method: 'DELETE', keepalive });
+  },
+  toggle(id) {
+    return taskCall(`/${encodeURIComponent(id)}/complete`, { method: 'PATCH' });
+  },
+};
+
+/** Better Auth calls under /api/auth. */
+export const auth = {
+  async signIn({ email, password, rememberMe = true }) {
+    const { body } = await authCall('/sign-in/email', { method: 'POST', body: { email, password, rememberMe } });
+    jwt = null;
+    sessionPromise = null;
+    return body;
+  },
+  async signUp({ name, email, password }) {
+    const { body } = await authCall('/sign-up/email', { method: 'POST', body: { name, email, password } });
+    jwt = null;
+    sessionPromise = null;
+    return body;
+  },
+  async signOut() {
+    try {
+      await authCall('/sign-out', { method: 'POST', body: {} });
+    } finally {
+      jwt = null;
+      sessionPromise = null;
+    }
+  },
+  /** A call that needs the session: a 401 sends the browser to /login. */
+  async withSession(path, options) {
+    try {
+      return (await authCall(path, options)).body;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return redirectToLogin();
+      throw err;
+    }
+  },
+  updateUser({ name }) {
+    return this.withSession('/update-user', { method: 'POST', body: { name } });
+  },
+  async changePassword({ currentPassword, newPassword, revokeOtherSessions }) {
+    const body = await this.withSession('/change-password', {
+      method: 'POST',
+      body: { currentPassword, newPassword, revokeOtherSessions },
+    });
+    if (revokeOtherSessions) {
+      // A new session replaced every old one: its JWT must be fetched anew.
+      jwt = null;
+      sessionPromise = null;
+    }
+    return body;
+  },
+  listSessions() {
+    return this.withSession('/list-sessions');
+  },
+  revokeOtherSessions() {
+    return this.withSession('/revoke-other-sessions', { method: 'POST', body: {} });
+  },
+  revokeSession(token) {
+    return this.withSession('/revoke-session', { method: 'POST', body: { token } });
+  },
+};
