@@ -249,3 +249,30 @@ func TestReadmeListsSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateCommandTwice applies the migrations with `latch migrate` twice
+// on the same database (the second run is a no-op) on each backend.
+func TestMigrateCommandTwice(t *testing.T) {
+	for name, envf := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			env := map[string]string{"LATCH_DATA_DIR": t.TempDir()}
+			for k, v := range envf(t) {
+				env[k] = v
+			}
+			for i := range 2 {
+				var out, errb bytes.Buffer
+				if code := run(t.Context(), []string{"migrate"}, env, nil, &out, &errb); code != 0 {
+					t.Fatalf("run %d: exit %d: %s", i+1, code, errb.String())
+				}
+				if !strings.Contains(out.String(), "migrations applied ("+name+")") {
+					t.Errorf("run %d: stdout %q", i+1, out.String())
+				}
+			}
+			if name == "sqlite" {
+				if _, err := os.Stat(filepath.Join(env["LATCH_DATA_DIR"], "latch.db")); err != nil {
+					t.Errorf("database file: %v", err)
+				}
+			}
+		})
+	}
+}
