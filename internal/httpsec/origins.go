@@ -216,7 +216,7 @@ func (o *Origins) trustedHTTP(norm string) bool {
 }
 
 func (o *Origins) trustedCustom(s string) bool {
-	if len(o.custom) == 0 || !validUTF8NoControl(s) {
+	if len(o.custom) == 0 || !printableASCII(s) || strings.Contains(s, `\`) {
 		return false
 	}
 	u, ok := parseCustom(s, false)
