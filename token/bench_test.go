@@ -92,3 +92,60 @@ func BenchmarkBareHMAC(b *testing.B) {
 		m.Sum(sum[:0])
 	}
 }
+
+// TestVerifyAllocs asserts the allocation budget: at most 5 per verify (a
+// typical token needs 2: the claim strings and the audience slice).
+func TestVerifyAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop items, which allocates")
+	}
+	k, tok := benchToken(t)
+	ctx := context.Background()
+	allocs := testing.AllocsPerRun(200, func() {
+		if _, err := k.Verify(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("allocations per HS256 verify: %.1f", allocs)
+	if allocs > 5 {
+		t.Fatalf("%.1f allocations per verify, want at most 5", allocs)
+	}
+	bad := tok[:len(tok)-4] + "AAAA"
+	if allocs := testing.AllocsPerRun(200, func() { _, _ = k.Verify(ctx, bad) }); allocs != 0 {
+		t.Errorf("%.1f allocations per rejected token, want 0", allocs)
+	}
+}
+
+// TestBenchmarkRatios runs the three benchmarks in one process and reports
+// how ours compares (run with -v to see the figures). Each benchmark is run
+// twice, interleaved, and the fastest run counts, to damp noise from
+// other processes. It fails only when far off the targets (3× faster than
+// golang-jwt, within 3× of the bare HMAC), since timing on a shared machine
+// is noisy; it is skipped with -short and under the race detector.
+func TestBenchmarkRatios(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("timing test: skipped with -short or -race")
+	}
+	best := func(f func(*testing.B), prev float64) float64 {
+		r := testing.Benchmark(f)
+		ns := float64(r.T.Nanoseconds()) / float64(r.N)
+		if prev == 0 || ns < prev {
+			return ns
+		}
+		return prev
+	}
+	var ours, ref, bare float64
+	for range 2 {
+		ours = best(BenchmarkVerifyHS256, ours)
+		ref = best(BenchmarkGolangJWTv5, ref)
+		bare = best(BenchmarkBareHMAC, bare)
+	}
+	t.Logf("VerifyHS256 %.0f ns/op, golang-jwt v5 %.0f ns/op, bare HMAC-SHA256 %.0f ns/op", ours, ref, bare)
+	t.Logf("golang-jwt/ours = %.1f× (target ≥ 3), ours/bare HMAC = %.1f× (target ≤ 3)", ref/ours, ours/bare)
+	if ref/ours < 1.5 {
+		t.Errorf("only %.1f× faster than golang-jwt v5", ref/ours)
+	}
+	if ours/bare > 8 {
+		t.Errorf("%.1f× slower than a bare HMAC", ours/bare)
+	}
+}
