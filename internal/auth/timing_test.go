@@ -119,3 +119,32 @@ func TestAuthEventsLogged(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSignInVsScrypt interleaves one successful sign-in and one bare
+// scrypt hash per iteration, so that machine load affects both alike, and
+// reports the ratio of their medians ("signin/scrypt").
+func BenchmarkSignInVsScrypt(b *testing.B) {
+	s, _, _ := newService(b)
+	s.Hasher = Scrypt{}
+	ctx := context.Background()
+	if _, _, err := s.SignUp(ctx, SignUpInput{Name: "A", Email: "a@example.com", Password: "password123", RememberMe: true}); err != nil {
+		b.Fatal(err)
+	}
+	var signIn, bare []time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if _, _, err := s.SignIn(ctx, "a@example.com", "password123", true); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := HashPassword("password123"); err != nil {
+			b.Fatal(err)
+		}
+		signIn = append(signIn, t1.Sub(t0))
+		bare = append(bare, time.Since(t1))
+	}
+	ms, mb := median(signIn), median(bare)
+	b.ReportMetric(float64(ms.Microseconds())/1000, "signin-ms")
+	b.ReportMetric(float64(mb.Microseconds())/1000, "scrypt-ms")
+	b.ReportMetric(float64(ms)/float64(mb), "signin/scrypt")
+}
