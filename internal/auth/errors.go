@@ -25,7 +25,9 @@ func (e *Error) Is(target error) bool {
 	return ok && t.Status == e.Status && t.Code == e.Code && t.Message == e.Message
 }
 
-func apiErr(status int, code, msg string) *Error { return &Error{Status: status, Code: code, Message: msg} }
+func apiErr(status int, code, msg string) *Error {
+	return &Error{Status: status, Code: code, Message: msg}
+}
 
 // Better Auth's errors, with the exact codes, messages and statuses of
 // 1.7.25 (packages/core/src/error/codes.ts and the routes that use them).

@@ -62,7 +62,7 @@ func TestChangePassword(t *testing.T) {
 		})
 	}
 	r := e.do("POST", "/api/auth/change-password", `{"newPassword":"newpassword1","currentPassword":"password123"}`, cookie(tok))
-	if r.code != 200 || !strings.HasPrefix(r.body, `{"token":null,"user":{"id":"`+user["id"].(string)+`"`) {
+	if r.code != 200 || !strings.HasPrefix(r.body, `{"token":null,"user":{"name":"Alice",`) || !strings.HasSuffix(r.body, `"id":"`+user["id"].(string)+`"}}`) {
 		t.Fatalf("change: %d %s", r.code, r.body)
 	}
 	wantCookies(t, r)

@@ -1,6 +1,7 @@
 package authhttp
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -71,6 +72,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, allowed []str
 	if mt == mediaForm {
 		return parseForm(string(data)), nil
 	}
+	// Fetch's JSON parsing decodes UTF-8 and drops a leading BOM.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
 		return nil, errBadJSON

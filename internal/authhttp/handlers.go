@@ -171,6 +171,9 @@ func handleListSessions(c *call) error {
 	}
 	list, err := c.s.Service.ListSessions(c.ctx, c.sess)
 	if err != nil {
+		// Better Auth checks freshness in a middleware, whose errors
+		// carry no cookies (not even a sliding refresh's).
+		c.jar.entries = nil
 		return err
 	}
 	out := make([]sessionJSON, 0, len(list))

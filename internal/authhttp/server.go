@@ -68,6 +68,9 @@ type Server struct {
 	MaxBodyBytes int64
 }
 
+var errPostGetSession = &auth.Error{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
+	Message: "POST method requires deferSessionRefresh to be enabled in session config"}
+
 // route is one endpoint.
 type route struct {
 	method string
@@ -113,6 +116,14 @@ func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := strings.CutPrefix(r.URL.EscapedPath(), BasePath)
 		rt, found := routes[p]
+		if found && p == "/get-session" && r.Method == http.MethodPost {
+			// get-session is registered for GET and POST; POST needs
+			// deferSessionRefresh, which Latch does not offer.
+			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("Pragma", "no-cache")
+			writeJSON(w, http.StatusMethodNotAllowed, errorBody(errPostGetSession))
+			return
+		}
 		if !ok || !found || r.Method != rt.method {
 			w.WriteHeader(http.StatusNotFound)
 			return

@@ -20,9 +20,9 @@ func TestGetSession(t *testing.T) {
 	}
 
 	r = e.do("GET", "/api/auth/get-session", "", cookie(tok), "User-Agent: ua/1")
-	sessRE := `\{"session":\{"id":"` + idRE + `","expiresAt":"2026-12-05T06:25:34.041Z","token":"` + tok +
+	sessRE := `\{"session":\{"expiresAt":"2026-12-05T06:25:34.041Z","token":"` + tok +
 		`","createdAt":"2026-11-28T06:25:34.041Z","updatedAt":"2026-11-28T06:25:34.041Z","ipAddress":"127.0.0.1","userAgent":"","userId":"` +
-		user["id"].(string) + `"\},"user":\{"id":"` + user["id"].(string) + `","name":"Alice"`
+		user["id"].(string) + `","id":"` + idRE + `"\},"user":\{"name":"Alice","email":"a@example.com","emailVerified":false,"image":null,"createdAt":"2026-11-28T06:25:34.041Z","updatedAt":"2026-11-28T06:25:34.041Z","id":"` + user["id"].(string) + `"\}\}$`
 	if r.code != 200 || !regexp.MustCompile("^"+sessRE).MatchString(r.body) || len(r.cookies()) != 0 {
 		t.Fatalf("get-session: %d %s %v", r.code, r.body, r.cookies())
 	}
@@ -167,7 +167,7 @@ func TestListAndRevoke(t *testing.T) {
 	other, _ := e.signUp("o@example.com")
 
 	r := e.do("GET", "/api/auth/list-sessions", "", cookie(a))
-	if r.code != 200 || !strings.HasPrefix(r.body, `[{"id":"`) || strings.Count(r.body, `"token":"`) != 3 || !strings.Contains(r.body, b) {
+	if r.code != 200 || !strings.HasPrefix(r.body, `[{"expiresAt":"`) || strings.Count(r.body, `"token":"`) != 3 || !strings.Contains(r.body, b) {
 		t.Fatalf("list: %d %s", r.code, r.body)
 	}
 	ok := `{"status":true}`
@@ -206,7 +206,9 @@ func TestListAndRevoke(t *testing.T) {
 	// Freshness: a session one day old may not list sessions.
 	z := decode(t, e.do("POST", "/api/auth/sign-in/email", `{"email":"a@example.com","password":"password123"}`).body)["token"].(string)
 	e.clk.Advance(24 * time.Hour)
-	wantBody(t, e.do("GET", "/api/auth/list-sessions", "", cookie(z)), 403, `{"message":"Session is not fresh","code":"SESSION_NOT_FRESH"}`)
+	r = e.do("GET", "/api/auth/list-sessions", "", cookie(z))
+	wantBody(t, r, 403, `{"message":"Session is not fresh","code":"SESSION_NOT_FRESH"}`)
+	wantCookies(t, r) // the middleware's error carries no refresh cookie
 }
 
 func TestSignOut(t *testing.T) {
