@@ -86,3 +86,6 @@ func TestConformance(t *testing.T) {
 	testURL(t)
 	storetest.Run(t, func(t *testing.T) storetest.Stores { return openTest(t) })
 }
+
+// adminOn returns a raw pool on the given URL.
+func adminOn(t *testing.T, u string) *sql.DB { return admin(t, u) }
