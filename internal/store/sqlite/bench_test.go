@@ -22,3 +22,47 @@ func BenchmarkCreateTask(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListTasks lists one owner's first page (offset, with Total, and
+// by cursor) while other owners hold few or many rows: the cost should not
+// depend on the others.
+func BenchmarkListTasks(b *testing.B) {
+	for _, others := range []int{1_000, 300_000} {
+		db, err := Open(context.Background(), b.TempDir()+"/bench.db")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.W.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+			INSERT INTO task (user_id, title, completed, created_at, updated_at)
+			SELECT CASE WHEN i <= 500 THEN 'me' ELSE 'other' || (i % 1000) END, 't' || i, i % 2,
+			strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i || ' seconds'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n`,
+			others+500); err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		f := latch.TaskFilter{UserID: "me", Sort: latch.SortCreated, Desc: true, Limit: 50}
+		first, err := db.ListTasks(ctx, f)
+		if err != nil || first.Total != 500 {
+			b.Fatalf("seed: %+v %v", first, err)
+		}
+		b.Run(fmt.Sprintf("others=%d/offset", others), func(b *testing.B) {
+			g := f
+			g.Offset = 200
+			for b.Loop() {
+				if _, err := db.ListTasks(ctx, g); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("others=%d/cursor", others), func(b *testing.B) {
+			g := f
+			g.After = first.Next
+			for b.Loop() {
+				if _, err := db.ListTasks(ctx, g); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		_ = db.Close()
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"modernc.org/sqlite"
 
@@ -149,5 +150,48 @@ func TestErrorsHideDriver(t *testing.T) {
 	var se *sqlite.Error
 	if !errors.Is(err, latch.ErrConflict) || errors.As(err, &se) {
 		t.Fatalf("duplicate email: %v (driver type exposed: %v)", err, errors.As(err, &se))
+	}
+}
+
+// TestStoredForms checks the column values Better Auth reads back: dates
+// as ISO text with three millisecond digits and Z, booleans as integer
+// 0/1, empty IP and user agent as "" (not NULL), no image as NULL.
+func TestStoredForms(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	u := &latch.User{ID: "u1", Name: "A", Email: "a@example.com", EmailVerified: true,
+		CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	if err := db.CreateUser(ctx, u, nil); err != nil {
+		t.Fatal(err)
+	}
+	x := &latch.Session{ID: "s1", Token: "tok", UserID: "u1", ExpiresAt: time.Date(2026, 1, 9, 3, 4, 5, 7_000_000, time.UTC)}
+	if err := db.CreateSession(ctx, x); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateTask(ctx, &latch.Task{UserID: "u1", Title: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ query, want string }{
+		{query: `SELECT typeof("emailVerified") || ':' || "emailVerified" FROM "user"`, want: "integer:1"},
+		{query: `SELECT typeof("createdAt") || ':' || "createdAt" FROM "user"`, want: "text:2026-01-02T03:04:05.000Z"},
+		{query: `SELECT coalesce(typeof("image"), '') FROM "user"`, want: "null"},
+		{query: `SELECT "expiresAt" FROM "session"`, want: "2026-01-09T03:04:05.007Z"},
+		{query: `SELECT typeof("ipAddress") || ':' || typeof("userAgent") FROM "session"`, want: "text:text"},
+		{query: `SELECT typeof(completed) || ':' || completed FROM task`, want: "integer:0"},
+	} {
+		var got string
+		if err := db.R.QueryRow(tc.query).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", tc.query, err)
+		}
+		if got != tc.want {
+			t.Errorf("%s = %q, want %q", tc.query, got, tc.want)
+		}
+	}
+	var created string
+	if err := db.R.QueryRow(`SELECT created_at FROM task`).Scan(&created); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := time.Parse(sqlutil.TimeLayout, created); err != nil || len(created) != len(sqlutil.TimeLayout) {
+		t.Errorf("task created_at = %q, want layout %s", created, sqlutil.TimeLayout)
 	}
 }
