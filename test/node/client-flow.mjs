@@ -99,6 +99,7 @@ function assertSessionCookie(browser, token, { maxAge = 604800 } = {}) {
   for (const a of ["path=/", "httponly", "samesite=lax"]) assert.ok(attrs.includes(a), `cookie has ${a}: ${c.raw}`);
   if (maxAge) assert.ok(attrs.includes(`max-age=${maxAge}`), `cookie has Max-Age=${maxAge}: ${c.raw}`);
   const sat = browser.last.headers.get("set-auth-token");
+  assert.match(browser.last.headers.get("access-control-expose-headers") ?? "", /set-auth-token/i, "set-auth-token exposed");
   assert.equal(sat, value, "set-auth-token header = token.signature");
 }
 
@@ -171,6 +172,7 @@ await step("get-session after sign-up", async () => {
   const h = A.browser.last.headers;
   assert.equal(h.get("cache-control"), "no-store");
   assert.ok(h.get("set-auth-jwt"), "set-auth-jwt header");
+  assert.match(h.get("access-control-expose-headers") ?? "", /set-auth-jwt/i, "set-auth-jwt exposed");
   assertJWT(h.get("set-auth-jwt"), user);
 });
 
@@ -234,6 +236,59 @@ await step("token → JWT for the user", async () => {
 await step("token without a session → 401 UNAUTHORIZED", async () => {
   const { client } = newClient();
   assertError(await client.token(), 401, "UNAUTHORIZED");
+});
+
+await step("rememberMe:false → browser-session cookie, dont_remember, 1-day session", async () => {
+  const C = newClient();
+  const res = await C.client.signIn.email({ email, password, rememberMe: false });
+  assert.equal(res.error, null, JSON.stringify(res.error));
+  assertSessionCookie(C.browser, res.data.token, { maxAge: 0 });
+  const c = C.browser.cookies.get("better-auth.session_token");
+  assert.ok(!c.attrs.some((a) => /^max-age=/i.test(a)), `no Max-Age: ${c.raw}`);
+  const dr = C.browser.cookies.get("better-auth.dont_remember");
+  assert.ok(dr, "dont_remember cookie set");
+  const v = decodeURIComponent(dr.value);
+  assert.match(v, /^true\.[A-Za-z0-9+/]{43}=$/, `dont_remember = true.<sig>: ${dr.raw}`);
+  if (secret) assert.equal(v, "true." + hmac("true"));
+  const s = await C.client.getSession();
+  const ttl = new Date(s.data.session.expiresAt) - new Date(s.data.session.createdAt);
+  assert.ok(Math.abs(ttl - 86400e3) < 5000, `session lives 1 day (got ${ttl} ms)`);
+  await C.client.signOut();
+});
+
+await step("form-encoded sign-in works like JSON", async () => {
+  const { browser } = newClient();
+  const res = await browser.fetch(`${base}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password }).toString(),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  const body = await res.json();
+  assert.equal(body.user.id, user.id);
+  assertSessionCookie(browser, body.token);
+  await browser.fetch(`${base}/api/auth/sign-out`, { method: "POST" });
+});
+
+await step("text/plain body → 415 UNSUPPORTED_MEDIA_TYPE", async () => {
+  // Sent with Origin as a browser would. (Node's fetch adds Sec-Fetch-Mode;
+  // without Origin, Better Auth still answers 415 because it checks the
+  // content type before the origin.)
+  const res = await new Browser(base).fetch(`${base}/api/auth/sign-in/email`, {
+    method: "POST", headers: { "content-type": "text/plain" }, body: "hello",
+  });
+  assert.equal(res.status, 415);
+  assert.deepEqual(await res.json(), {
+    message: 'Content-Type "text/plain" is not allowed. Allowed types: application/x-www-form-urlencoded, application/json',
+    code: "UNSUPPORTED_MEDIA_TYPE",
+  });
+});
+
+await step("wrong method / unknown path → 404", async () => {
+  for (const [m, p] of [["GET", "/sign-in/email"], ["GET", "/sign-out"], ["GET", "/no-such-route"]]) {
+    const res = await fetch(`${base}/api/auth${p}`, { method: m });
+    assert.equal(res.status, 404, `${m} ${p}`);
+  }
 });
 
 let tokenB;
