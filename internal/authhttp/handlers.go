@@ -68,7 +68,7 @@ type statusResponse struct {
 }
 
 func handleSignUp(c *call) error {
-	obj, err := validate(c.body, signUpSchema)
+	obj, err := c.validate(signUpSchema)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func handleSignUp(c *call) error {
 }
 
 func handleSignIn(c *call) error {
-	obj, err := validate(c.body, signInSchema)
+	obj, err := c.validate(signInSchema)
 	if err != nil {
 		return err
 	}

@@ -57,6 +57,16 @@ type Server struct {
 	// errorCallbackURL and newUserCallbackURL of non-GET requests
 	// (403 INVALID_CALLBACK_URL and related codes). Nil: not checked.
 	Origins RedirectChecker
+	// Guard, when set, is the origin/CSRF middleware, normally
+	// httpsec.OriginCheck(origins, BasePath). Handler runs it itself, at
+	// Better Auth's point in the pipeline: after the body is parsed (so
+	// that 415 and malformed-JSON answers come first) and, for the email
+	// sign-in and sign-up routes without a Cookie header, after schema
+	// validation (Better Auth's formCsrfMiddleware runs there). Do not
+	// also wrap Handler with it. A guard that answers the request itself
+	// (403) ends it there; a guard that calls its next handler lets the
+	// request continue.
+	Guard func(http.Handler) http.Handler
 	// ClientIP returns the caller's address for session rows and logs;
 	// nil records "".
 	ClientIP func(*http.Request) string
@@ -113,6 +123,14 @@ func (s *Server) Handler() http.Handler {
 	}
 	routes := s.routes()
 	secure := strings.HasPrefix(s.BaseURL, "https://")
+	var guard http.Handler
+	if s.Guard != nil {
+		guard = s.Guard(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+			if p, ok := r.Context().Value(guardKey{}).(*bool); ok {
+				*p = true
+			}
+		}))
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := strings.CutPrefix(r.URL.EscapedPath(), BasePath)
 		rt, found := routes[p]
@@ -128,16 +146,49 @@ func (s *Server) Handler() http.Handler {
 			w.WriteHeader(http.StatusNotFound)
 			return
 		}
-		c := &call{s: s, w: w, r: r, jar: &jar{secure: secure}, body: undefined}
+		c := &call{s: s, w: w, r: r, jar: &jar{secure: secure}, body: undefined, guard: guard,
+			formLogin: p == "/sign-in/email" || p == "/sign-up/email"}
 		c.ctx = auth.WithClient(r.Context(), auth.Client{IP: s.clientIP(r), UserAgent: r.Header.Get("User-Agent")})
 		err := c.prepare(rt)
 		if err == nil {
 			err = rt.h(c)
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, errAnswered) {
 			c.fail(err)
 		}
 	})
+}
+
+type guardKey struct{}
+
+// errAnswered means the guard has already written the response.
+var errAnswered = errors.New("authhttp: response written by the guard")
+
+// runGuard runs Server.Guard once; errAnswered when it refused the request.
+func (c *call) runGuard() error {
+	if c.guard == nil || c.guarded {
+		return nil
+	}
+	c.guarded = true
+	passed := false
+	c.guard.ServeHTTP(c.w, c.r.WithContext(context.WithValue(c.r.Context(), guardKey{}, &passed)))
+	if !passed {
+		return errAnswered
+	}
+	return nil
+}
+
+// validate checks the body against sc, then runs a guard postponed for
+// the form-login routes.
+func (c *call) validate(sc schema) (map[string]any, error) {
+	obj, err := validate(c.body, sc)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.runGuard(); err != nil {
+		return nil, err
+	}
+	return obj, nil
 }
 
 func (s *Server) clientIP(r *http.Request) string {
@@ -163,6 +214,9 @@ type call struct {
 	jar     *jar
 	body    any // decoded body, or undefined
 	cookies cookieList
+	guard     http.Handler
+	guarded   bool
+	formLogin bool // sign-in/up: guard after validation when no Cookie
 	// session and user, once resolved by requireSession.
 	sess *latch.Session
 	user *latch.User
@@ -183,6 +237,13 @@ func (c *call) prepare(rt route) error {
 			return err
 		}
 		c.body = b
+	}
+	if !c.formLogin || len(c.r.Header.Values("Cookie")) > 0 {
+		if err := c.runGuard(); err != nil {
+			return err
+		}
+	}
+	if rt.media != nil {
 		return c.checkRedirects()
 	}
 	return nil
