@@ -207,13 +207,13 @@ func (s *Server) logger(ctx context.Context) *slog.Logger {
 
 // call is the state of one request.
 type call struct {
-	s       *Server
-	w       http.ResponseWriter
-	r       *http.Request
-	ctx     context.Context
-	jar     *jar
-	body    any // decoded body, or undefined
-	cookies cookieList
+	s         *Server
+	w         http.ResponseWriter
+	r         *http.Request
+	ctx       context.Context
+	jar       *jar
+	body      any // decoded body, or undefined
+	cookies   cookieList
 	guard     http.Handler
 	guarded   bool
 	formLogin bool // sign-in/up: guard after validation when no Cookie
