@@ -166,7 +166,7 @@ func FuzzOriginCheck(f *testing.F) {
 		w := httptest.NewRecorder()
 		OriginCheck(o, "/api/auth")(okHandler(&ran)).ServeHTTP(w, r)
 		if !ran {
-			var e apiError
+			var e OriginError
 			if w.Code != 403 || json.Unmarshal(w.Body.Bytes(), &e) != nil || e.Code == "" {
 				t.Fatalf("blocked with %d %s", w.Code, w.Body)
 			}

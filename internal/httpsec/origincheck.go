@@ -32,11 +32,11 @@ func OriginCheck(o *Origins, basePath string) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			var e *apiError
+			var e *OriginError
 			if isFormLoginPath(r.URL.Path, base) {
-				e = o.checkFormCSRF(r)
+				e = o.CheckFormCSRF(r)
 			} else {
-				e = o.checkOrigin(r, false)
+				e = o.CheckOrigin(r)
 			}
 			if e != nil {
 				writeJSON(w, http.StatusForbidden, e)
@@ -56,7 +56,7 @@ func CookieOriginCheck(o *Origins) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if !safeMethod(r.Method) {
-				if e := o.checkOrigin(r, false); e != nil {
+				if e := o.CheckOrigin(r); e != nil {
 					writeJSON(w, http.StatusForbidden, e)
 					return
 				}
@@ -100,8 +100,41 @@ func hasHeader(h http.Header, name string) bool {
 	return ok
 }
 
+// OriginError is a failed origin or CSRF check. It marshals to Better
+// Auth's envelope {"message": ..., "code": ...}; the status is always 403.
+type OriginError struct {
+	Message string `json:"message"`
+	Code    string `json:"code"`
+}
+
+// Error implements error.
+func (e *OriginError) Error() string { return e.Code + ": " + e.Message }
+
+// CheckOrigin is the cookie rule of Better Auth's originCheckMiddleware for
+// one request, for handlers that want to run it themselves (Better Auth runs
+// it after routing and body parsing, so an unknown route answers 404 and
+// malformed JSON 400 before any 403). It returns nil when the request may
+// proceed: safe methods, requests without a Cookie header, and cookie
+// requests whose Origin (or else Referer) is trusted. It does not look at
+// the path.
+func (o *Origins) CheckOrigin(r *http.Request) *OriginError {
+	if safeMethod(r.Method) {
+		return nil
+	}
+	return o.checkOrigin(r, false)
+}
+
+// CheckFormCSRF is Better Auth's formCsrfMiddleware for one request to
+// /sign-in/email or /sign-up/email (see OriginCheck); nil means proceed.
+func (o *Origins) CheckFormCSRF(r *http.Request) *OriginError {
+	if safeMethod(r.Method) {
+		return nil
+	}
+	return o.checkFormCSRF(r)
+}
+
 // checkOrigin is Better Auth's validateOrigin.
-func (o *Origins) checkOrigin(r *http.Request, force bool) *apiError {
+func (o *Origins) checkOrigin(r *http.Request, force bool) *OriginError {
 	if !force && !hasHeader(r.Header, "Cookie") {
 		return nil
 	}
@@ -118,16 +151,16 @@ func (o *Origins) checkOrigin(r *http.Request, force bool) *apiError {
 		value = o.baseScheme + "://" + r.Host
 	}
 	if value == "" || value == "null" {
-		return &apiError{Message: MsgMissingOrNullOrigin, Code: CodeMissingOrNullOrigin}
+		return &OriginError{Message: MsgMissingOrNullOrigin, Code: CodeMissingOrNullOrigin}
 	}
 	if !o.Trusted(value) {
-		return &apiError{Message: MsgInvalidOrigin, Code: CodeInvalidOrigin}
+		return &OriginError{Message: MsgInvalidOrigin, Code: CodeInvalidOrigin}
 	}
 	return nil
 }
 
 // checkFormCSRF is Better Auth's validateFormCsrf.
-func (o *Origins) checkFormCSRF(r *http.Request) *apiError {
+func (o *Origins) checkFormCSRF(r *http.Request) *OriginError {
 	if hasHeader(r.Header, "Cookie") {
 		return o.checkOrigin(r, false)
 	}
@@ -136,7 +169,7 @@ func (o *Origins) checkFormCSRF(r *http.Request) *apiError {
 	dest := headerValue(r.Header, "Sec-Fetch-Dest")
 	if strings.TrimSpace(site) != "" || strings.TrimSpace(mode) != "" || strings.TrimSpace(dest) != "" {
 		if site == "cross-site" && mode == "navigate" {
-			return &apiError{Message: MsgCrossSiteNavigation, Code: CodeCrossSiteNavigation}
+			return &OriginError{Message: MsgCrossSiteNavigation, Code: CodeCrossSiteNavigation}
 		}
 		return o.checkOrigin(r, true)
 	}

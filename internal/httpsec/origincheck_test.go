@@ -113,7 +113,7 @@ func TestOriginCheckDuplicateOriginHeaders(t *testing.T) {
 	r.Header.Add("Origin", "https://evil.com")
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
-	var e apiError
+	var e OriginError
 	_ = json.Unmarshal(w.Body.Bytes(), &e)
 	if ran || e.Code != CodeInvalidOrigin {
 		t.Fatalf("two Origin headers: ran=%v body=%s, want INVALID_ORIGIN", ran, w.Body)
@@ -147,5 +147,37 @@ func TestCookieOriginCheck(t *testing.T) {
 				t.Fatalf("ran = %v, want %v (status %d)", ran, tt.wantOK, w.Code)
 			}
 		})
+	}
+}
+
+func TestCheckFunctions(t *testing.T) {
+	o := MustOrigins("http://localhost:8080")
+	get := httptest.NewRequest("GET", "/api/auth/sign-in/email", nil)
+	get.Header.Set("Cookie", "a=b")
+	get.Header.Set("Sec-Fetch-Site", "cross-site")
+	get.Header.Set("Sec-Fetch-Mode", "navigate")
+	if e := o.CheckOrigin(get); e != nil {
+		t.Fatalf("CheckOrigin(GET) = %v", e)
+	}
+	if e := o.CheckFormCSRF(get); e != nil {
+		t.Fatalf("CheckFormCSRF(GET) = %v", e)
+	}
+	post := httptest.NewRequest("POST", "/anything", nil)
+	post.Header.Set("Sec-Fetch-Site", "cross-site")
+	post.Header.Set("Sec-Fetch-Mode", "navigate")
+	if e := o.CheckOrigin(post); e != nil {
+		t.Fatalf("CheckOrigin without cookie = %v", e)
+	}
+	e := o.CheckFormCSRF(post)
+	if e == nil || e.Code != CodeCrossSiteNavigation {
+		t.Fatalf("CheckFormCSRF = %v, want %s", e, CodeCrossSiteNavigation)
+	}
+	var err error = e
+	if err.Error() != CodeCrossSiteNavigation+": "+MsgCrossSiteNavigation {
+		t.Fatalf("Error() = %q", err.Error())
+	}
+	post.Header.Set("Cookie", "a=b")
+	if e := o.CheckOrigin(post); e == nil || e.Code != CodeMissingOrNullOrigin {
+		t.Fatalf("CheckOrigin with cookie = %v", e)
 	}
 }

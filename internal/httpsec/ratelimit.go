@@ -111,7 +111,7 @@ func allow(w http.ResponseWriter, r *http.Request, l latch.RateLimiter, key stri
 	secs := strconv.FormatInt(int64(math.Ceil(retry.Seconds())), 10)
 	w.Header().Set("X-Retry-After", secs)
 	w.Header().Set("Retry-After", secs)
-	writeJSON(w, http.StatusTooManyRequests, apiError{Message: MsgTooManyRequests})
+	writeJSON(w, http.StatusTooManyRequests, tooMany{Message: MsgTooManyRequests})
 	return false
 }
 

@@ -5,10 +5,9 @@ import (
 	"net/http"
 )
 
-// apiError is Better Auth's error envelope; field order is message, code.
-type apiError struct {
+// tooMany is Better Auth's 429 body: a message and no code.
+type tooMany struct {
 	Message string `json:"message"`
-	Code    string `json:"code,omitempty"`
 }
 
 // Error codes and messages sent by this package (Better Auth's

@@ -1,0 +1,32 @@
+package httpsec
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/latchhq/latch/internal/ratelimit"
+)
+
+func BenchmarkTrusted(b *testing.B) {
+	o := MustOrigins("https://app.example.com", "http://localhost:3000", "https://*.preview.example.net", "myapp://")
+	b.ReportAllocs()
+	for b.Loop() {
+		o.Trusted("https://pr-1.preview.example.net")
+	}
+}
+
+func BenchmarkAuthMiddlewareParallel(b *testing.B) {
+	o := MustOrigins("http://localhost:8080", "http://localhost:3000")
+	var ran bool
+	h := CORS(o)(AuthRateLimit(ratelimit.New(), ClientIP{}, "/api/auth")(OriginCheck(o, "/api/auth")(okHandler(&ran))))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		r := httptest.NewRequest("POST", "/api/auth/sign-out", nil)
+		r.Header.Set("Cookie", "a=b")
+		r.Header.Set("Origin", "http://localhost:3000")
+		for pb.Next() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+		}
+	})
+}
