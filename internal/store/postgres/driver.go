@@ -41,6 +41,9 @@ func (drv) Open(string) (driver.Conn, error) {
 	return nil, errors.New("postgres: use the connector")
 }
 
+// conn is one pgx connection. Its methods (and those of txn, stmt, rows
+// and result below) implement the database/sql/driver interfaces and are
+// documented there.
 type conn struct{ pc *pgx.Conn }
 
 var (
