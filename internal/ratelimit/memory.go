@@ -88,8 +88,13 @@ func New(opts ...Option) *Memory {
 // requests per window. When it is not, retryAfter is the time until the
 // window that started at the last allowed request ends. A max below 1 denies
 // every request; a window of zero or less allows every request. The error is
-// always nil (it exists for shared implementations).
+// always nil (it exists for shared implementations). A nil *Memory allows
+// every request, so a disabled limiter stored in a latch.RateLimiter
+// interface as a typed nil is harmless.
 func (m *Memory) Allow(_ context.Context, key string, max int, window time.Duration) (bool, time.Duration, error) {
+	if m == nil {
+		return true, 0, nil
+	}
 	now := m.now()
 	if max < 1 {
 		return false, max1(window), nil

@@ -228,3 +228,12 @@ func BenchmarkAllowParallelOneKey(b *testing.B) {
 		}
 	})
 }
+
+func TestNilMemoryAllowsEverything(t *testing.T) {
+	var m *Memory
+	for range 3 {
+		if ok, _, err := m.Allow(context.Background(), "k", 1, time.Minute); !ok || err != nil {
+			t.Fatalf("nil Memory: ok=%v err=%v", ok, err)
+		}
+	}
+}
