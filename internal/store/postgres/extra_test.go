@@ -129,6 +129,11 @@ func TestNormalizeURL(t *testing.T) {
 		{in: "postgresql://u@h/db", want: "postgresql://u@h/db"},
 		{in: "postgresql+asyncpg://u:p@h:5432/db", want: "postgresql://u:p@h:5432/db"},
 		{in: "POSTGRESQL+ASYNCPG://u@h/db", want: "postgresql://u@h/db"},
+		{in: "postgresql+asyncpg://u@h/db?ssl=require", want: "postgresql://u@h/db?sslmode=require"},
+		{in: "postgresql+asyncpg://u@h/db?ssl=false", want: "postgresql://u@h/db?sslmode=disable"},
+		{in: "postgresql+psycopg://u@h/db?sslmode=verify-full", want: "postgresql://u@h/db?sslmode=verify-full"},
+		{in: "mysql+aiomysql://u@h/db", want: "mysql+aiomysql://u@h/db"},
+		{in: "not a url", want: "not a url"},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			if got := NormalizeURL(tc.in); got != tc.want {

@@ -14,6 +14,7 @@ import (
 	"embed"
 	"errors"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -55,16 +56,39 @@ var Dialect = sqlutil.Dialect{
 		version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
 }
 
-// NormalizeURL accepts postgres://, postgresql:// and the SQLAlchemy form
-// postgresql+asyncpg:// (found in FastAPI .env files) and returns a URL pgx
-// understands.
-func NormalizeURL(url string) string {
-	for _, p := range []string{"postgresql+asyncpg://", "postgresql+psycopg://", "postgresql+psycopg2://", "postgres+asyncpg://"} {
-		if len(url) >= len(p) && strings.EqualFold(url[:len(p)], p) {
-			return "postgresql://" + url[len(p):]
-		}
+// NormalizeURL accepts postgres://, postgresql:// and the SQLAlchemy forms
+// such as postgresql+asyncpg:// (found in FastAPI .env files) and returns a
+// URL pgx understands. For the SQLAlchemy forms the asyncpg parameter
+// ssl=<mode> (or true/false) becomes libpq's sslmode.
+func NormalizeURL(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
 	}
-	return url
+	base, driver, ok := strings.Cut(strings.ToLower(scheme), "+")
+	if !ok || (base != "postgres" && base != "postgresql") || driver == "" {
+		return raw
+	}
+	out := "postgresql://" + rest
+	u, err := url.Parse(out)
+	if err != nil {
+		return out
+	}
+	q := u.Query()
+	if v, ok := q["ssl"]; ok && q.Get("sslmode") == "" && len(v) == 1 {
+		mode := strings.ToLower(v[0])
+		switch mode {
+		case "true":
+			mode = "require"
+		case "false":
+			mode = "disable"
+		}
+		q.Del("ssl")
+		q.Set("sslmode", mode)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return out
 }
 
 // Open connects to the database at url, checks that it is reachable and
