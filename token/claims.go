@@ -95,14 +95,12 @@ func parseClaims(b []byte, scratch []byte, r *rawClaims) ([]byte, error) {
 		return scratch, errClaimsJSON
 	}
 	for !empty {
-		mark := len(scratch)
-		var key []byte
-		if key, ok = s.str(scratch, true); !ok {
+		key, ok := s.key(scratch)
+		if !ok {
 			return scratch, errClaimsJSON
 		}
-		idx := claimIndex(key[mark:])
-		scratch = key[:mark]
-		if idx < 0 && ambiguousKey(key[mark:], claimNames) {
+		idx := claimIndex(key)
+		if idx < 0 && ambiguousKey(key, claimNames) {
 			return scratch, errDuplicate
 		}
 		s.ws()

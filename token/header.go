@@ -50,14 +50,12 @@ func parseHeader(b []byte, scratch []byte) (header, error) {
 	}
 	var seen uint8
 	for !empty {
-		mark := len(scratch)
-		var key []byte
-		if key, ok = s.str(scratch, true); !ok {
+		key, ok := s.key(scratch)
+		if !ok {
 			return h, errHeaderJSON
 		}
-		idx := headerIndex(key[mark:])
-		scratch = key[:mark]
-		if idx < 0 && ambiguousKey(key[mark:], headerNames) {
+		idx := headerIndex(key)
+		if idx < 0 && ambiguousKey(key, headerNames) {
 			return h, errDuplicate
 		}
 		s.ws()

@@ -3,6 +3,7 @@ package token
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -21,6 +22,13 @@ type scanner struct {
 }
 
 func (s *scanner) ws() {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return // the common case, kept small enough to inline
+	}
+	s.wsSlow()
+}
+
+func (s *scanner) wsSlow() {
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
@@ -39,6 +47,23 @@ func (s *scanner) peek() byte {
 	return 0
 }
 
+// key scans an object key. Keys without escapes are returned in place;
+// others are unescaped into scratch (the returned key then aliases
+// scratch[len(scratch):], which the caller must not keep).
+func (s *scanner) key(scratch []byte) ([]byte, bool) {
+	b := s.b
+	if s.i < len(b) && b[s.i] == '"' {
+		i := s.i + 1
+		if end := special(b, i); end < len(b) && b[end] == '"' {
+			s.i = end + 1
+			return b[i:end], true
+		}
+	}
+	mark := len(scratch)
+	k, ok := s.str(scratch, true)
+	return k[mark:], ok
+}
+
 // str scans the string at s.i. When keep is true the unescaped value is
 // appended to dst and returned; otherwise dst is returned unchanged.
 func (s *scanner) str(dst []byte, keep bool) ([]byte, bool) {
@@ -47,12 +72,12 @@ func (s *scanner) str(dst []byte, keep bool) ([]byte, bool) {
 		return dst, false
 	}
 	i := s.i + 1
-	// Fast path: no escape and no control character before the next quote.
-	if q := bytes.IndexByte(b[i:], '"'); q >= 0 && plain(b[i:i+q]) {
+	// Fast path: the string has no escape.
+	if end := special(b, i); end < len(b) && b[end] == '"' {
 		if keep {
-			dst = append(dst, b[i:i+q]...)
+			dst = append(dst, b[i:end]...)
 		}
-		s.i = i + q + 1
+		s.i = end + 1
 		return dst, true
 	}
 	for {
@@ -122,25 +147,27 @@ func (s *scanner) str(dst []byte, keep bool) ([]byte, bool) {
 	}
 }
 
-// plain reports whether seg has no backslash and no byte below 0x20,
-// eight bytes at a time (exact "has zero byte" / "has byte less than"
-// bit tricks).
-func plain(seg []byte) bool {
+// special returns the index of the first byte at or after i that is a
+// quote, a backslash or a control character, or len(b). It looks at eight
+// bytes at a time with the exact "has zero byte" / "has byte less than" bit
+// tricks; the lowest flagged byte is always a real match.
+func special(b []byte, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for len(seg) >= 8 {
-		x := binary.LittleEndian.Uint64(seg)
-		y := x ^ (ones * '\\')
-		if ((x-ones*0x20)&^x|(y-ones)&^y)&highs != 0 {
-			return false
-		}
-		seg = seg[8:]
-	}
-	for _, c := range seg {
-		if c < 0x20 || c == '\\' {
-			return false
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ (ones * '"')
+		e := x ^ (ones * '\\')
+		m := ((q - ones) &^ q) | ((e - ones) &^ e) | ((x - ones*0x20) &^ x)
+		if m &= highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 	}
-	return true
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
 }
 
 func hex4(b []byte, i int) (rune, bool) {
