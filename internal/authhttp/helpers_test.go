@@ -62,7 +62,7 @@ func (cheapHasher) Verify(hash, pw string) (bool, error) {
 }
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	clk    *fakeClock
 	db     *sqlite.DB
 	svc    *auth.Service
@@ -71,7 +71,7 @@ type env struct {
 	h      http.Handler
 }
 
-func newEnv(t *testing.T, baseURL string) *env {
+func newEnv(t testing.TB, baseURL string) *env {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "latch.db"))
 	if err != nil {
