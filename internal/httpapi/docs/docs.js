@@ -177,7 +177,7 @@
         el("span", { class: "method m-" + method }, method.toUpperCase()),
         el("span", { class: "path" }, path),
         el("span", {}, op.summary || ""),
-        secured ? el("span", { class: "lock", title: "bearer token required" }, "🔒 token") : null),
+        secured ? el("span", { class: "lock", title: "bearer token required" }, "token required") : null),
       el("div", { class: "op-body" },
         op.description ? el("p", {}, op.description) : null,
         params.length ? [el("h3", {}, "Parameters"),
