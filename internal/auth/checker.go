@@ -76,7 +76,9 @@ func (c *SessionChecker) Verify(ctx context.Context, tok string) (token.Claims, 
 	c.mu.Lock()
 	e, ok := c.cache[claims.SessionID]
 	c.mu.Unlock()
-	if !ok || !now.Before(e.until) {
+	// A live entry past the session's cached expiry is re-read: a sliding
+	// refresh may have extended the session meanwhile.
+	if !ok || !now.Before(e.until) || e.live && now.After(e.expiresAt) {
 		e, err = c.lookup(ctx, claims.SessionID, now)
 		if err != nil {
 			return token.Claims{}, err

@@ -122,6 +122,26 @@ func TestSessionCheckerExpiry(t *testing.T) {
 	}
 }
 
+func TestSessionCheckerSeesRefresh(t *testing.T) {
+	s, clk, db := newService(t)
+	u, sess := signUp(t, s, "a@example.com", true)
+	hs, _ := token.NewHS256([][]byte{[]byte(strings.Repeat("k", 32))}, token.WithClock(clk.Now), token.WithTTL(30*24*time.Hour))
+	chk := NewSessionChecker(hs, db, time.Hour)
+	chk.SetClock(clk.Now)
+	jwt, _ := hs.Sign(token.Claims{Subject: u.ID, SessionID: sess.ID})
+	clk.Advance(7*24*time.Hour - 10*time.Minute)
+	if _, err := chk.Verify(context.Background(), jwt); err != nil { // cached: expires in 10 min
+		t.Fatal(err)
+	}
+	if _, _, refreshed, err := s.Session(context.Background(), sess.Token, SessionOptions{}); err != nil || !refreshed {
+		t.Fatalf("refresh: %v %v", refreshed, err)
+	}
+	clk.Advance(20 * time.Minute) // past the cached expiry, within the cache ttl
+	if _, err := chk.Verify(context.Background(), jwt); err != nil {
+		t.Fatalf("refreshed session rejected from a stale cache entry: %v", err)
+	}
+}
+
 func TestSessionCheckerStoreErrorFailsClosed(t *testing.T) {
 	hs, _ := token.NewHS256([][]byte{[]byte(strings.Repeat("k", 32))})
 	chk := NewSessionChecker(hs, failingStore{}, 0)

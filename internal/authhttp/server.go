@@ -116,7 +116,9 @@ func (s *Server) routes() map[string]route {
 
 // Handler returns the http.Handler for every path under /api/auth/. An
 // unknown path, a trailing slash or a wrong method gets 404 with an empty
-// body, as Better Auth's router answers.
+// body, as Better Auth's router answers. Mount it at BasePath + "/" (it
+// matches the full request path). It panics when Service or Secret is
+// unset.
 func (s *Server) Handler() http.Handler {
 	if s.Service == nil || len(s.Secret) == 0 {
 		panic("authhttp: Server.Service and Server.Secret are required")
