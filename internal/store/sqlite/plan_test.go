@@ -19,9 +19,9 @@ func TestListUsesIndex(t *testing.T) {
 	// from statistics and not only from defaults.
 	// One transaction for the seed rows: this test is about plans, not
 	// commit latency.
-	if _, err := db.W.Exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1999)
+	if _, err := db.W.Exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 599)
 		INSERT INTO task (user_id, title, completed, created_at, updated_at)
-		SELECT 'user' || (i % 50), 't' || i, i % 3 = 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i || ' seconds'),
+		SELECT 'user' || (i % 30), 't' || i, i % 3 = 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i || ' seconds'),
 		strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n`); err != nil {
 		t.Fatal(err)
 	}

@@ -92,8 +92,14 @@ func ids(ts []latch.Task) []int64 {
 
 func testListWalks(t *testing.T, s Stores) {
 	all := seedList(t, s)
-	for _, status := range []latch.TaskStatus{latch.StatusAll, latch.StatusPending, latch.StatusCompleted, ""} {
-		for _, sort := range []latch.TaskSort{latch.SortCreated, latch.SortUpdated, latch.SortTitle, ""} {
+	// The zero status and sort mean all and created.
+	zero, err := s.ListTasks(ctx(t), latch.TaskFilter{UserID: "alice", Limit: 50})
+	noErr(t, err, "ListTasks zero filter")
+	if got, want := ids(zero.Tasks), ids(expected(all, latch.StatusAll, latch.SortCreated, false)); !slices.Equal(got, want) {
+		t.Fatalf("zero filter = %v, want all by created %v", got, want)
+	}
+	for _, status := range []latch.TaskStatus{latch.StatusAll, latch.StatusPending, latch.StatusCompleted} {
+		for _, sort := range []latch.TaskSort{latch.SortCreated, latch.SortUpdated, latch.SortTitle} {
 			for _, desc := range []bool{false, true} {
 				for _, limit := range []int{1, 4, 50} {
 					name := fmt.Sprintf("status=%s/sort=%s/desc=%v/limit=%d", status, sort, desc, limit)
