@@ -56,7 +56,7 @@ async function loadSessions() {
   const isCurrent = (s) => (mine.token && s.token === mine.token) || (mine.id && s.id === mine.id);
   all.sort((a, b) => (isCurrent(b) - isCurrent(a)) || (Date.parse(b.updatedAt || b.createdAt) - Date.parse(a.updatedAt || a.createdAt)));
   list.replaceChildren(...all.map((s) => sessionItem(s, isCurrent(s))));
-  $('#revoke-others').disabled = all.length < 2;
+  updateOthers();
 }
 
 function sessionItem(s, current) {
@@ -76,7 +76,7 @@ function sessionItem(s, current) {
         await whileBusy(btn, 'Signing out…', () => auth.revokeSession(s.token));
         li.remove();
         announce(`Signed out ${name}.`);
-        $('#revoke-others').disabled = $('#sessions').children.length < 2;
+        updateOthers();
       } catch (err) {
         showSessionsError(err);
       }
@@ -84,6 +84,13 @@ function sessionItem(s, current) {
     li.append(btn);
   }
   return li;
+}
+
+/** Offers "Sign out other sessions" only when there are other sessions. */
+function updateOthers() {
+  const alone = $('#sessions').children.length < 2;
+  $('#revoke-others').hidden = alone;
+  $('#sessions-alone').hidden = !alone;
 }
 
 function showSessionsError(err) {

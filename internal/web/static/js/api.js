@@ -20,7 +20,13 @@ export class ApiError extends Error {
 }
 
 let jwt = null; // in memory only
+let jwtAt = 0; // when jwt was fetched (ms)
 let sessionPromise = null;
+
+// A JWT older than this is fetched anew before the next task call, so that a
+// session ended elsewhere is noticed within minutes even when the server does
+// not check sessions on the task API (LATCH_CHECK_SESSION=false).
+const JWT_MAX_AGE_MS = 5 * 60 * 1000;
 
 const JSON_HEADERS = { Accept: 'application/json' };
 
@@ -109,7 +115,7 @@ export function getSession({ fresh = false } = {}) {
     sessionPromise = authCall('/get-session')
       .then(({ res, body }) => {
         const header = res.headers.get('set-auth-jwt');
-        if (header) jwt = header;
+        if (header) setToken(header);
         return body && body.user ? body : null;
       })
       .catch((err) => {
@@ -126,6 +132,11 @@ export async function requireSession() {
   return s || redirectToLogin('');
 }
 
+function setToken(token) {
+  jwt = token;
+  jwtAt = Date.now();
+}
+
 async function refreshToken() {
   jwt = null;
   const res = await send('/api/auth/token');
@@ -133,14 +144,14 @@ async function refreshToken() {
   const body = await readBody(res);
   if (!res.ok) throw errorFrom(res, body);
   if (!body || typeof body.token !== 'string') return false;
-  jwt = body.token;
+  setToken(body.token);
   return true;
 }
 
 async function taskCall(path, options = {}) {
   const session = await requireSession();
   const base = `/api/${encodeURIComponent(session.user.id)}/tasks`;
-  if (!jwt && !(await refreshToken())) return redirectToLogin();
+  if ((!jwt || Date.now() - jwtAt > JWT_MAX_AGE_MS) && !(await refreshToken())) return redirectToLogin();
   for (let attempt = 0; ; attempt++) {
     const res = await send(base + path, { ...options, headers: { Authorization: `Bearer ${jwt}` } });
     if (res.status === 401 && attempt === 0) {
