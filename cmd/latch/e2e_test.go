@@ -270,3 +270,55 @@ func TestNoSecretsInLogs(t *testing.T) {
 }
 
 var _ = context.Background
+
+// TestSecurityWiring checks the middleware order of the real server: rate
+// limits on by default (and counting refused requests), the origin check
+// for cookie-carrying requests, and CORS for trusted origins only.
+func TestSecurityWiring(t *testing.T) {
+	ts := startTestServer(t, map[string]string{"LATCH_RATE_LIMIT": "true", "LATCH_TRUSTED_ORIGINS": "http://localhost:3000"})
+	for i := 1; i <= 4; i++ {
+		code, hdr, data := call(t, "POST", ts.URL+"/api/auth/sign-in/email", "", map[string]any{"email": "nobody@example.com", "password": "whatever-password"})
+		want := http.StatusUnauthorized
+		if i == 4 {
+			want = http.StatusTooManyRequests
+		}
+		if code != want {
+			t.Fatalf("sign-in attempt %d: %d %s, want %d", i, code, data, want)
+		}
+		if i == 4 && (hdr.Get("X-Retry-After") == "" || !strings.Contains(string(data), "Too many requests")) {
+			t.Errorf("429 without X-Retry-After or Better Auth's body: %v %s", hdr, data)
+		}
+	}
+	// A cookie-carrying POST without Origin is refused.
+	req, _ := http.NewRequest("POST", ts.URL+"/api/auth/sign-out", strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Cookie", "better-auth.session_token=x.y")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(data), "MISSING_OR_NULL_ORIGIN") {
+		t.Errorf("cookie POST without Origin: %d %s", resp.StatusCode, data)
+	}
+	// CORS: a trusted origin gets credentials, an untrusted one nothing.
+	for origin, allowed := range map[string]bool{"http://localhost:3000": true, "https://evil.example": false} {
+		for _, path := range []string{"/api/auth/get-session", "/api/x/tasks"} {
+			req, _ := http.NewRequest("OPTIONS", ts.URL+path, nil)
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			got := resp.Header.Get("Access-Control-Allow-Origin") == origin && resp.Header.Get("Access-Control-Allow-Credentials") == "true"
+			if got != allowed {
+				t.Errorf("preflight %s from %s: allow-origin %q credentials %q, want allowed=%v", path, origin,
+					resp.Header.Get("Access-Control-Allow-Origin"), resp.Header.Get("Access-Control-Allow-Credentials"), allowed)
+			}
+		}
+	}
+}

@@ -71,12 +71,17 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		Origins:  origins,
 		ClientIP: clientIP.Of,
 		Logger:   log,
+		// The origin/CSRF check runs inside the handler, at Better
+		// Auth's point in the pipeline (after body parsing).
+		Guard: httpsec.OriginCheck(origins, authhttp.BasePath),
 	}
 	var authH http.Handler = authSrv.Handler()
 	if limiter != nil {
 		authH = httpsec.AuthRateLimit(limiter, clientIP, authhttp.BasePath)(authH)
 	}
-	authH = httpsec.CORS(origins)(httpsec.OriginCheck(origins, authhttp.BasePath)(authH))
+	// Rate limiting counts every request, refused ones included, as
+	// Better Auth does; CORS answers preflights before anything else.
+	authH = httpsec.CORS(origins)(authH)
 
 	apiSrv := &httpapi.Server{Tasks: st, Verifier: verifier, TaskRateLimit: cfg.TaskRateLimit, Logger: log}
 	if limiter != nil {
