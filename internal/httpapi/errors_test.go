@@ -12,8 +12,9 @@ import (
 	"github.com/latchhq/latch/token"
 )
 
-func TestErrorStatuses(t *testing.T) {
-	e := newEnv(t)
+func TestErrorStatuses(t *testing.T) { eachBackend(t, testErrorStatuses) }
+
+func testErrorStatuses(t *testing.T, e *testEnv) {
 	tok := e.token("alice")
 	task := e.createTask("alice", "mine")
 	taskPath := fmt.Sprintf("/api/alice/tasks/%d", task.ID)
@@ -154,8 +155,9 @@ func TestZeroRateLimitMeansNoLimit(t *testing.T) {
 	}
 }
 
-func TestStoreFailureIs500AndLogged(t *testing.T) {
-	e := newEnv(t)
+func TestStoreFailureIs500AndLogged(t *testing.T) { eachBackend(t, testStoreFailureIs500AndLogged) }
+
+func testStoreFailureIs500AndLogged(t *testing.T, e *testEnv) {
 	tok := e.token("alice")
 	task := e.createTask("alice", "x")
 	if err := e.db.Close(); err != nil {

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/reqlog"
 	"github.com/latchhq/latch/internal/store/sqlite"
 	"github.com/latchhq/latch/token"
@@ -25,7 +27,7 @@ var testSecret = []byte("httpapi-test-secret-0123456789abcdef")
 type testEnv struct {
 	t      testing.TB
 	h      http.Handler
-	db     *sqlite.DB
+	db     taskDB
 	signer *token.HS256
 	logs   *syncBuffer
 }
@@ -48,14 +50,41 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func newEnv(tb testing.TB, configure ...func(*Server)) *testEnv {
+// taskDB is a store the tests can also close.
+type taskDB interface {
+	latch.TaskStore
+	Close() error
+}
+
+// openSQLite opens a fresh SQLite store in a temp dir.
+func openSQLite(tb testing.TB) taskDB {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "t.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "t.db"))
 	if err != nil {
 		tb.Fatalf("sqlite.Open: %v", err)
 	}
 	tb.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// eachBackend runs fn on a fresh environment over SQLite and, when
+// LATCH_TEST_POSTGRES is set, over PostgreSQL too (on its own schema).
+func eachBackend(t *testing.T, fn func(t *testing.T, e *testEnv)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, newEnvOn(t, openSQLite)) })
+	if os.Getenv(postgresEnv) != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, newEnvOn(t, openPostgres)) })
+	}
+}
+
+// newEnv returns an environment over SQLite.
+func newEnv(tb testing.TB, configure ...func(*Server)) *testEnv {
+	tb.Helper()
+	return newEnvOn(tb, openSQLite, configure...)
+}
+
+func newEnvOn(tb testing.TB, open func(testing.TB) taskDB, configure ...func(*Server)) *testEnv {
+	tb.Helper()
+	db := open(tb)
 	signer, err := token.NewHS256([][]byte{testSecret})
 	if err != nil {
 		tb.Fatalf("token.NewHS256: %v", err)
@@ -160,3 +189,5 @@ func (e *testEnv) createTask(sub, title string) Task {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func getenv(k string) string { return os.Getenv(k) }

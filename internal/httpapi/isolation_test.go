@@ -10,8 +10,9 @@ import (
 // TestIsolation tries every task route with user B's token against user
 // A's data: A's path gives 403, B's own path with A's task ids gives 404,
 // and A's tasks are unchanged afterwards.
-func TestIsolation(t *testing.T) {
-	e := newEnv(t)
+func TestIsolation(t *testing.T) { eachBackend(t, testIsolation) }
+
+func testIsolation(t *testing.T, e *testEnv) {
 	aTok, bTok := e.token("user-a"), e.token("user-b")
 	aTask := e.createTask("user-a", "A's secret task")
 	bTask := e.createTask("user-b", "B's task")

@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-func TestTaskLifecycle(t *testing.T) {
-	e := newEnv(t)
+func TestTaskLifecycle(t *testing.T) { eachBackend(t, testTaskLifecycle) }
+
+func testTaskLifecycle(t *testing.T, e *testEnv) {
 	tok := e.token("alice")
 	start := time.Now().Add(-time.Second)
 
@@ -78,7 +79,10 @@ func TestTaskLifecycle(t *testing.T) {
 }
 
 func TestCreateWithoutContentTypeOrDescription(t *testing.T) {
-	e := newEnv(t)
+	eachBackend(t, testCreateWithoutContentTypeOrDescription)
+}
+
+func testCreateWithoutContentTypeOrDescription(t *testing.T, e *testEnv) {
 	var task Task
 	e.do(req{Method: "POST", Path: "/api/alice/tasks", Token: e.token("alice"), Body: `{"title":"x","description":null}`, ContentType: "-"}).
 		mustStatus(t, http.StatusCreated).decode(t, &task)
@@ -89,8 +93,9 @@ func TestCreateWithoutContentTypeOrDescription(t *testing.T) {
 		mustStatus(t, http.StatusCreated)
 }
 
-func TestSubjectWithSpecialCharacters(t *testing.T) {
-	e := newEnv(t)
+func TestSubjectWithSpecialCharacters(t *testing.T) { eachBackend(t, testSubjectWithSpecialCharacters) }
+
+func testSubjectWithSpecialCharacters(t *testing.T, e *testEnv) {
 	sub := "user/with space"
 	tok := e.token(sub)
 	p := "/api/" + url.PathEscape(sub) + "/tasks"
@@ -103,8 +108,9 @@ func TestSubjectWithSpecialCharacters(t *testing.T) {
 	e.do(req{Method: "GET", Path: res.Header.Get("Location"), Token: tok}).mustStatus(t, http.StatusOK)
 }
 
-func TestList(t *testing.T) {
-	e := newEnv(t)
+func TestList(t *testing.T) { eachBackend(t, testList) }
+
+func testList(t *testing.T, e *testEnv) {
 	tok := e.token("alice")
 	titles := []string{"delta", "alpha", "echo", "charlie", "bravo"}
 	ids := map[string]int64{}
@@ -184,8 +190,9 @@ func TestList(t *testing.T) {
 	})
 }
 
-func TestListCursorPaging(t *testing.T) {
-	e := newEnv(t)
+func TestListCursorPaging(t *testing.T) { eachBackend(t, testListCursorPaging) }
+
+func testListCursorPaging(t *testing.T, e *testEnv) {
 	tok := e.token("alice")
 	const n = 7
 	want := map[int64]bool{}
