@@ -163,3 +163,15 @@ func TestNodeSharedDB(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeDiff sends the same ~75 requests (happy paths, every error case,
+// CSRF and Sec-Fetch rules, Bearer, wrong methods) to the real Better Auth
+// in-process and to Latch, and fails on any difference in status, body,
+// Set-Cookie or key headers after normalising ids, tokens and dates
+// (test/node/diff.mjs). The wire behaviour does not depend on the database,
+// so it runs on SQLite only.
+func TestNodeDiff(t *testing.T) {
+	node := requireNode(t)
+	ts := startTestServer(t, nil)
+	runNodeScript(t, node, map[string]string{"LATCH_URL": ts.URL, "LATCH_SECRET": ts.Secret}, "diff.mjs")
+}
