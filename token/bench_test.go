@@ -110,6 +110,18 @@ func TestVerifyAllocs(t *testing.T) {
 	if allocs > 5 {
 		t.Fatalf("%.1f allocations per verify, want at most 5", allocs)
 	}
+	// A Better Auth-shaped payload (the whole user object) costs the same.
+	ba := hs(`{"alg":"HS256"}`, `{"iat":1800000000,"name":"Alice","email":"alice@example.com","emailVerified":false,`+
+		`"createdAt":"2026-11-28T06:25:34.041Z","id":"vqol18EOC9vfXM9CEav948BHnx8tQOIo","sub":"vqol18EOC9vfXM9CEav948BHnx8tQOIo",`+
+		`"exp":1800000900,"iss":"https://auth.example.com","aud":"https://auth.example.com"}`)
+	kb := newTestHS256(t, WithClock(func() time.Time { return benchNow }))
+	if allocs := testing.AllocsPerRun(200, func() {
+		if _, err := kb.Verify(ctx, ba); err != nil {
+			t.Fatal(err)
+		}
+	}); allocs > 2 {
+		t.Errorf("%.1f allocations for a Better Auth-shaped payload, want 2", allocs)
+	}
 	bad := tok[:len(tok)-4] + "AAAA"
 	if allocs := testing.AllocsPerRun(200, func() { _, _ = k.Verify(ctx, bad) }); allocs != 0 {
 		t.Errorf("%.1f allocations per rejected token, want 0", allocs)
@@ -147,5 +159,19 @@ func TestBenchmarkRatios(t *testing.T) {
 	}
 	if ours/bare > 8 {
 		t.Errorf("%.1f× slower than a bare HMAC", ours/bare)
+	}
+}
+
+// BenchmarkBareHMACNew is BenchmarkBareHMAC with hmac.New on every call,
+// which is what a verifier that does not pool its HMAC states pays.
+func BenchmarkBareHMACNew(b *testing.B) {
+	_, tok := benchToken(b)
+	input := []byte(tok[:strings.LastIndexByte(tok, '.')])
+	var sum [sha256.Size]byte
+	b.ReportAllocs()
+	for b.Loop() {
+		m := hmac.New(sha256.New, benchSecret)
+		m.Write(input)
+		m.Sum(sum[:0])
 	}
 }

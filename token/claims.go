@@ -43,23 +43,28 @@ const (
 )
 
 func claimIndex(key []byte) int {
-	switch string(key) {
-	case "sub":
-		return cSub
-	case "email":
-		return cEmail
-	case "sid":
-		return cSid
-	case "iss":
-		return cIss
-	case "aud":
-		return cAud
-	case "exp":
-		return cExp
-	case "nbf":
-		return cNbf
-	case "iat":
-		return cIat
+	switch len(key) {
+	case 3:
+		switch uint32(key[0])<<16 | uint32(key[1])<<8 | uint32(key[2]) {
+		case 's'<<16 | 'u'<<8 | 'b':
+			return cSub
+		case 's'<<16 | 'i'<<8 | 'd':
+			return cSid
+		case 'i'<<16 | 's'<<8 | 's':
+			return cIss
+		case 'a'<<16 | 'u'<<8 | 'd':
+			return cAud
+		case 'e'<<16 | 'x'<<8 | 'p':
+			return cExp
+		case 'n'<<16 | 'b'<<8 | 'f':
+			return cNbf
+		case 'i'<<16 | 'a'<<8 | 't':
+			return cIat
+		}
+	case 5:
+		if string(key) == "email" {
+			return cEmail
+		}
 	}
 	return -1
 }

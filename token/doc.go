@@ -45,7 +45,9 @@
 //     as a non-empty string or a non-negative integer that fits in int64
 //     (floats and exponents are rejected), and is exposed as a string;
 //     email, sid and iss must be strings and aud a string or array of
-//     strings.
+//     at most 16 strings (null counts as absent for these optional claims).
+//     Header and payload must be valid UTF-8 and RFC 8259 JSON, nested at
+//     most 32 deep.
 //
 // Errors wrap the sentinels ErrMalformed, ErrAlgorithm, ErrSignature,
 // ErrUnknownKey, ErrExpired, ErrNotYetValid, ErrClaims or ErrUnavailable;
