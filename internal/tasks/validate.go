@@ -13,8 +13,8 @@ import (
 // sent it. A nil pointer means the field was absent.
 type Input struct {
 	// Title is required: 1 to [latch.MaxTitleLen] characters (Unicode code
-	// points) once leading and trailing white space is trimmed. It may not
-	// contain control characters.
+	// points) once leading and trailing white space is trimmed, at least
+	// one of them visible. It may not contain control characters.
 	Title *string
 	// Description is optional (absent means empty): at most
 	// [latch.MaxDescriptionLen] characters, no control characters other
@@ -49,6 +49,8 @@ func Validate(in Input) (Fields, error) {
 			verr.Add("body", "title", msg)
 		} else if f.Title == "" {
 			verr.Add("body", "title", fmt.Sprintf("must be 1 to %d characters long (after trimming white space)", latch.MaxTitleLen))
+		} else if !hasVisible(f.Title) {
+			verr.Add("body", "title", "must contain at least one visible character")
 		}
 	}
 	if in.Description != nil {
@@ -62,6 +64,17 @@ func Validate(in Input) (Fields, error) {
 		return Fields{}, err
 	}
 	return f, nil
+}
+
+// hasVisible reports whether s has a printable character other than
+// white space (so that a title of zero-width spaces counts as blank).
+func hasVisible(s string) bool {
+	for _, r := range s {
+		if unicode.IsGraphic(r) && !unicode.IsSpace(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkText returns "" when s is valid UTF-8 of at most max code points

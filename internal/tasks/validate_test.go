@@ -29,6 +29,7 @@ func TestValidate(t *testing.T) {
 		{name: "missing title", in: Input{}, wantBad: []string{"title"}},
 		{name: "empty title", in: Input{Title: ptr("")}, wantBad: []string{"title"}},
 		{name: "blank title", in: Input{Title: ptr(" \t\n ")}, wantBad: []string{"title"}},
+		{name: "zero-width only", in: Input{Title: ptr("\u200b\u200b")}, wantBad: []string{"title"}},
 		{name: "201 runes", in: Input{Title: ptr(strings.Repeat("é", 201))}, wantBad: []string{"title"}},
 		{name: "NUL in title", in: Input{Title: ptr("a\x00b")}, wantBad: []string{"title"}},
 		{name: "newline inside title", in: Input{Title: ptr("a\nb")}, wantBad: []string{"title"}},
@@ -89,7 +90,7 @@ func FuzzValidate(f *testing.F) {
 			return
 		}
 		n := utf8.RuneCountInString(got.Title)
-		if n < 1 || n > latch.MaxTitleLen || got.Title != strings.TrimSpace(got.Title) || strings.ContainsRune(got.Title, 0) {
+		if n < 1 || n > latch.MaxTitleLen || got.Title != strings.TrimSpace(got.Title) || strings.ContainsRune(got.Title, 0) || !hasVisible(got.Title) {
 			t.Fatalf("accepted bad title %q", got.Title)
 		}
 		if !utf8.ValidString(got.Description) || utf8.RuneCountInString(got.Description) > latch.MaxDescriptionLen || strings.ContainsRune(got.Description, 0) {
