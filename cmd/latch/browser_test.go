@@ -11,6 +11,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -368,6 +369,12 @@ func TestBrowserFlows(t *testing.T) {
 		a.wantTitles("Call the plumber", "Buy oat milk", "Renew passport")
 		a.do(clickOn(".toast-action"))
 		a.wantTitles("Water the plants", "Call the plumber", "Buy oat milk", "Renew passport")
+		// Keyboard: Ctrl+Z outside a text field undoes the latest delete.
+		a.do(clickOn(plants + " .task-delete"))
+		a.wantTitles("Call the plumber", "Buy oat milk", "Renew passport")
+		a.do(chromedp.KeyEvent("z", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+		a.wantTitles("Water the plants", "Call the plumber", "Buy oat milk", "Renew passport")
+		a.waitFor("the undo toast to go", `document.querySelectorAll(".toast").length === 0`)
 		a.do(clickOn(plants + " .task-delete"))
 		a.wantTitles("Call the plumber", "Buy oat milk", "Renew passport")
 		a.waitFor("the counts after delete", `document.querySelector('[data-count="all"]').textContent === "3"`)
@@ -478,6 +485,47 @@ func TestBrowserFlows(t *testing.T) {
 		a.onDashboard()
 		a.wantTitles("Buy oat milk")
 	})
+}
+
+// TestBrowserRateLimitWait: with Better Auth's limits on (3 sign-in attempts
+// per 10 s), an attempt past the limit shows how long to wait and blocks the
+// button. The first three attempts come from plain HTTP, in parallel, while
+// the browser starts.
+func TestBrowserRateLimitWait(t *testing.T) {
+	exe := chromiumPath(t)
+	ts := startTestServer(t, map[string]string{"LATCH_RATE_LIMIT": "true"})
+	var wg sync.WaitGroup
+	statuses := make([]int, 3)
+	for i := range statuses {
+		wg.Go(func() {
+			req, err := http.NewRequest(http.MethodPost, ts.URL+"/api/auth/sign-in/email",
+				strings.NewReader(`{"email":"nobody@example.com","password":"wrong password"}`))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Origin", ts.URL)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses[i] = resp.StatusCode
+		})
+	}
+	b := newBrowserTab(t, startBrowser(t, exe), ts.URL)
+	b.open("/login")
+	wg.Wait()
+	for i, st := range statuses {
+		if st != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: status %d, want 401", i+1, st)
+		}
+	}
+	b.signIn(browserUser{email: "nobody@example.com", password: "wrong password"})
+	b.waitFor("the wait message", `/^Too many attempts\. Please wait [1-9]\d* seconds? and try again\.$/.test(document.querySelector("#form-error").textContent) &&
+		document.querySelector("#login-form button[type=submit]").disabled`)
 }
 
 // screenshotDir is $LATCH_SCREENSHOTS (created) or a temp dir.

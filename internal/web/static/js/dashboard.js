@@ -14,7 +14,7 @@ const state = {
   filter: 'all',
   status: 'loading', // loading | ready | error
   error: '',
-  deleting: new Map(), // id → timer of a delete that can still be undone
+  deleting: new Map(), // id → {timer, dismiss} of a delete that can still be undone
   editing: new Set(), // ids being edited
 };
 const nodes = new Map(); // id → li
@@ -323,20 +323,21 @@ function startEdit(id) {
 function remove(id) {
   const t = state.items.find((x) => x.id === id);
   if (!t || state.deleting.has(id)) return;
-  const timer = setTimeout(() => commitDelete(id), UNDO_MS);
-  state.deleting.set(id, timer);
+  const pending = { timer: setTimeout(() => commitDelete(id), UNDO_MS), dismiss: () => {} };
+  state.deleting.set(id, pending);
   render();
-  toast(`Deleted “${t.title}”.`, {
+  pending.dismiss = toast(`Deleted “${t.title}”.`, {
     timeout: UNDO_MS,
     action: { label: 'Undo', run: () => undoDelete(id) },
   });
-  announce(`Deleted “${t.title}”. Undo is available for a few seconds.`);
+  announce(`Deleted “${t.title}”. To undo, press Control Z or use the Undo button.`);
 }
 
 function undoDelete(id) {
-  const timer = state.deleting.get(id);
-  if (timer === undefined) return;
-  clearTimeout(timer);
+  const pending = state.deleting.get(id);
+  if (!pending || pending.sending) return;
+  clearTimeout(pending.timer);
+  pending.dismiss();
   state.deleting.delete(id);
   render();
   const li = nodes.get(id);
@@ -344,9 +345,32 @@ function undoDelete(id) {
   announce('Task restored.');
 }
 
-async function commitDelete(id, { keepalive = false } = {}) {
-  if (!state.deleting.has(id)) return;
-  clearTimeout(state.deleting.get(id));
+/** Ctrl/Cmd+Z outside a text field undoes the latest delete. */
+function undoShortcut(ev) {
+  if (!(ev.ctrlKey || ev.metaKey) || ev.key.toLowerCase() !== 'z' || ev.shiftKey) return;
+  const el = ev.target;
+  const typing = el instanceof HTMLTextAreaElement || el.isContentEditable ||
+    (el instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(el.type));
+  if (typing) return; // the field's own undo
+  const ids = Array.from(state.deleting.keys()).filter((id) => !state.deleting.get(id).sending);
+  if (ids.length === 0) return;
+  ev.preventDefault();
+  undoDelete(ids[ids.length - 1]);
+}
+
+/** Sends the delete of id once; later calls share the same request. */
+function commitDelete(id, opts) {
+  const pending = state.deleting.get(id);
+  if (!pending) return Promise.resolve();
+  if (!pending.sending) {
+    clearTimeout(pending.timer);
+    pending.dismiss();
+    pending.sending = sendDelete(id, opts);
+  }
+  return pending.sending;
+}
+
+async function sendDelete(id, { keepalive = false } = {}) {
   const t = state.items.find((x) => x.id === id);
   try {
     await tasks.remove(id, { keepalive });
@@ -414,6 +438,7 @@ async function main() {
     });
   }
   $('#load-more').addEventListener('click', (ev) => loadMore(ev.currentTarget));
+  document.addEventListener('keydown', undoShortcut);
   window.addEventListener('pagehide', () => {
     flushDeletes({ keepalive: true });
   });
