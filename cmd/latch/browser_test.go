@@ -441,6 +441,7 @@ func TestBrowserFlows(t *testing.T) {
 		b := newBrowserTab(t, browser, ts.URL)
 		b.register(bob)
 		b.waitFor("the empty state", `document.querySelector("#list-state .empty-title")?.textContent === "No tasks yet"`)
+		b.clientChecksMatchAPI()
 		b.addTask("Bob's only task", "")
 		b.wantTitles("Bob's only task")
 		aliceID := evalJS[string](a, `fetch("/api/auth/get-session").then(r => r.json()).then(s => s.user.id)`)
@@ -485,6 +486,43 @@ func TestBrowserFlows(t *testing.T) {
 		a.onDashboard()
 		a.wantTitles("Buy oat milk")
 	})
+}
+
+// clientChecksMatchAPI runs the page's own validate.js and the task API on
+// the same titles and descriptions: both must accept or reject each one.
+// Tasks the API creates are deleted again.
+func (b *browserTab) clientChecksMatchAPI() {
+	b.t.Helper()
+	mismatches := evalJS[[]string](b, `(async () => {
+		const src = document.querySelector('script[type="module"]').src;
+		const check = await import(src.replace(/[^/]+$/, "validate.js"));
+		const session = await (await fetch("/api/auth/get-session")).json();
+		const { token } = await (await fetch("/api/auth/token")).json();
+		const base = "/api/" + session.user.id + "/tasks";
+		const headers = { Authorization: "Bearer " + token, "Content-Type": "application/json" };
+		const cases = [
+			["Buy milk", ""], ["   ", ""], ["\u200b\u200b", ""], ["a\u0007b", ""], ["x".repeat(200), ""],
+			["x".repeat(201), ""], ["😀".repeat(200), ""], ["😀".repeat(201), ""], ["  padded  ", ""],
+			["ok", "line one\nline two\ttab"], ["ok", "nul\u0000"], ["ok", "é".repeat(1000)], ["ok", "é".repeat(1001)],
+		];
+		const out = [];
+		for (const [title, description] of cases) {
+			const client = check.title(title) === "" && check.description(description) === "";
+			const r = await fetch(base, { method: "POST", headers, body: JSON.stringify({ title: title.trim(), description }) });
+			if (r.status === 201) {
+				const t = await r.json();
+				await fetch(base + "/" + t.id, { method: "DELETE", headers });
+			}
+			const api = r.status === 201;
+			if (client !== api || (r.status !== 201 && r.status !== 422)) {
+				out.push(JSON.stringify([title.slice(0, 20), description.slice(0, 20)]) + " client ok=" + client + ", API status " + r.status);
+			}
+		}
+		return out;
+	})()`)
+	for _, m := range mismatches {
+		b.t.Errorf("client check and API disagree: %s", m)
+	}
 }
 
 // TestBrowserRateLimitWait: with Better Auth's limits on (3 sign-in attempts

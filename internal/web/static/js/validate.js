@@ -33,15 +33,24 @@ export function name(v) {
   return '';
 }
 
+const VISIBLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u;
+const CONTROL = /\p{Cc}/u;
+const CONTROL_BUT_LINES = /(?![\t\n\r])\p{Cc}/u;
+
+/** Task title: 1–200 characters after trimming, one visible, no control characters. */
 export function title(v) {
-  const n = chars(v.trim());
-  if (n === 0) return 'Give the task a title.';
+  const s = v.trim();
+  const n = chars(s);
+  if (n === 0 || !VISIBLE.test(s)) return 'Give the task a title.';
+  if (CONTROL.test(s)) return 'Titles cannot contain control characters.';
   if (n > 200) return `Titles are at most 200 characters (this one has ${n}).`;
   return '';
 }
 
+/** Task description: at most 1000 characters, no control characters but line breaks and tabs. */
 export function description(v) {
   const n = chars(v);
+  if (CONTROL_BUT_LINES.test(v)) return 'Descriptions cannot contain control characters.';
   if (n > 1000) return `Descriptions are at most 1000 characters (this one has ${n}).`;
   return '';
 }
