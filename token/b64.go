@@ -22,6 +22,23 @@ var b64Map = func() (m [256]byte) {
 	return m
 }()
 
+// b64Tab[k][c] is the 6-bit value of c shifted into place k of a 4-char
+// quantum (18, 12, 6, 0 bits), or b64Bad for characters outside the
+// alphabet, so four lookups and three ORs decode and check a quantum.
+var b64Tab = func() (t [4][256]uint32) {
+	for k := range t {
+		for c := range t[k] {
+			t[k][c] = b64Bad
+			if v := b64Map[c]; v != 0xFF {
+				t[k][c] = uint32(v) << (18 - 6*k)
+			}
+		}
+	}
+	return t
+}()
+
+const b64Bad = 1 << 31
+
 // b64DecodedLen is the decoded size of n canonical characters.
 func b64DecodedLen(n int) int { return n/4*3 + (n%4*6)/8 }
 
@@ -32,28 +49,26 @@ func b64Decode(dst, src []byte) ([]byte, bool) {
 		return nil, false
 	}
 	m := &b64Map
+	t0, t1, t2, t3 := &b64Tab[0], &b64Tab[1], &b64Tab[2], &b64Tab[3]
 	di := 0
 	// Eight characters make six bytes; write them with one 8-byte store,
 	// which is why dst needs two spare bytes.
-	for len(src) >= 8 {
-		a, b, c, d := m[src[0]], m[src[1]], m[src[2]], m[src[3]]
-		e, f, g, h := m[src[4]], m[src[5]], m[src[6]], m[src[7]]
-		if (a|b|c|d|e|f|g|h)&0xC0 != 0 {
+	for len(src) >= 8 && len(dst)-di >= 8 {
+		x := t0[src[0]] | t1[src[1]] | t2[src[2]] | t3[src[3]]
+		y := t0[src[4]] | t1[src[5]] | t2[src[6]] | t3[src[7]]
+		if (x|y)&b64Bad != 0 {
 			return nil, false
 		}
-		v := uint64(a)<<58 | uint64(b)<<52 | uint64(c)<<46 | uint64(d)<<40 |
-			uint64(e)<<34 | uint64(f)<<28 | uint64(g)<<22 | uint64(h)<<16
-		binary.BigEndian.PutUint64(dst[di:], v)
+		binary.BigEndian.PutUint64(dst[di:], uint64(x)<<40|uint64(y)<<16)
 		di += 6
 		src = src[8:]
 	}
 	for len(src) >= 4 {
-		a, b, c, d := m[src[0]], m[src[1]], m[src[2]], m[src[3]]
-		if (a|b|c|d)&0xC0 != 0 {
+		x := t0[src[0]] | t1[src[1]] | t2[src[2]] | t3[src[3]]
+		if x&b64Bad != 0 {
 			return nil, false
 		}
-		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
-		dst[di], dst[di+1], dst[di+2] = byte(v>>16), byte(v>>8), byte(v)
+		dst[di], dst[di+1], dst[di+2] = byte(x>>16), byte(x>>8), byte(x)
 		di += 3
 		src = src[4:]
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -129,37 +130,95 @@ func TestVerifyAllocs(t *testing.T) {
 }
 
 // TestBenchmarkRatios runs the three benchmarks in one process and reports
-// how ours compares (run with -v to see the figures). Each benchmark is run
-// twice, interleaved, and the fastest run counts, to damp noise from
-// other processes. It fails only when far off the targets (3× faster than
-// golang-jwt, within 3× of the bare HMAC), since timing on a shared machine
-// is noisy; it is skipped with -short and under the race detector.
+// how ours compares (run with -v to see the figures): wall time from
+// testing.Benchmark, and, on Linux, CPU time
+// of the benchmarking thread (best of many short runs), which stays
+// meaningful on a busy machine where wall time does not. (Thread CPU time
+// leaves out background GC work, which favours golang-jwt.) It fails only
+// when far off the targets (3× faster than golang-jwt, within 3× of the
+// bare HMAC), since timing is noisy; it is skipped with -short and -race.
 func TestBenchmarkRatios(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("timing test: skipped with -short or -race")
 	}
-	best := func(f func(*testing.B), prev float64) float64 {
-		r := testing.Benchmark(f)
-		ns := float64(r.T.Nanoseconds()) / float64(r.N)
-		if prev == 0 || ns < prev {
-			return ns
+	k, tok := benchToken(t)
+	ctx := context.Background()
+	p := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(), jwt.WithLeeway(DefaultLeeway), jwt.WithIssuer(benchOrigin),
+		jwt.WithAudience(benchOrigin), jwt.WithStrictDecoding(),
+		jwt.WithTimeFunc(func() time.Time { return benchNow }))
+	keyFunc := func(*jwt.Token) (any, error) { return benchSecret, nil }
+	input := []byte(tok[:strings.LastIndexByte(tok, '.')])
+	m := hmac.New(sha256.New, benchSecret)
+	var sum [sha256.Size]byte
+	funcs := []func(){
+		func() { _, _ = k.Verify(ctx, tok) },
+		func() { var c jwtClaims; _, _ = p.ParseWithClaims(tok, &c, keyFunc) },
+		func() { m.Reset(); m.Write(input); m.Sum(sum[:0]) },
+	}
+	benches := []func(*testing.B){BenchmarkVerifyHS256, BenchmarkGolangJWTv5, BenchmarkBareHMAC}
+
+	var wall [3]float64
+	for range 1 {
+		for i, b := range benches {
+			r := testing.Benchmark(b)
+			if ns := float64(r.T.Nanoseconds()) / float64(r.N); wall[i] == 0 || ns < wall[i] {
+				wall[i] = ns
+			}
 		}
-		return prev
 	}
-	var ours, ref, bare float64
-	for range 2 {
-		ours = best(BenchmarkVerifyHS256, ours)
-		ref = best(BenchmarkGolangJWTv5, ref)
-		bare = best(BenchmarkBareHMAC, bare)
+	t.Logf("wall: VerifyHS256 %.0f ns/op, golang-jwt v5 %.0f ns/op, bare HMAC-SHA256 %.0f ns/op; golang-jwt/ours %.1f×, ours/bare %.1f×",
+		wall[0], wall[1], wall[2], wall[1]/wall[0], wall[0]/wall[2])
+	ours, ref, bare := wall[0], wall[1], wall[2]
+
+	if cpu, ok := cpuPerOp(funcs); ok {
+		t.Logf("thread CPU: VerifyHS256 %.0f ns/op, golang-jwt v5 %.0f ns/op, bare HMAC-SHA256 %.0f ns/op; golang-jwt/ours %.1f×, ours/bare %.1f×",
+			cpu[0], cpu[1], cpu[2], cpu[1]/cpu[0], cpu[0]/cpu[2])
+		ours, ref, bare = cpu[0], cpu[1], cpu[2]
 	}
-	t.Logf("VerifyHS256 %.0f ns/op, golang-jwt v5 %.0f ns/op, bare HMAC-SHA256 %.0f ns/op", ours, ref, bare)
-	t.Logf("golang-jwt/ours = %.1f× (target ≥ 3), ours/bare HMAC = %.1f× (target ≤ 3)", ref/ours, ours/bare)
+	t.Logf("targets: golang-jwt/ours ≥ 3 (got %.1f), ours/bare HMAC ≤ 3 (got %.1f)", ref/ours, ours/bare)
 	if ref/ours < 1.5 {
 		t.Errorf("only %.1f× faster than golang-jwt v5", ref/ours)
 	}
 	if ours/bare > 8 {
 		t.Errorf("%.1f× slower than a bare HMAC", ours/bare)
 	}
+}
+
+// cpuPerOp measures each function's CPU time per call on a locked thread:
+// the best of 10 rounds of about 20 ms each (thread CPU time may be
+// accounted in scheduler ticks, so rounds must be long), rounds
+// interleaved across functions.
+func cpuPerOp(funcs []func()) ([]float64, bool) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if _, ok := threadCPU(); !ok {
+		return nil, false
+	}
+	calls := make([]int, len(funcs))
+	for i, f := range funcs {
+		start, _ := threadCPU()
+		for now := start; now-start < 20*time.Millisecond; now, _ = threadCPU() {
+			for range 500 {
+				f()
+			}
+			calls[i] += 500
+		}
+	}
+	best := make([]float64, len(funcs))
+	for range 10 {
+		for i, f := range funcs {
+			start, _ := threadCPU()
+			for range calls[i] {
+				f()
+			}
+			end, _ := threadCPU()
+			if ns := float64(end-start) / float64(calls[i]); best[i] == 0 || (ns > 0 && ns < best[i]) {
+				best[i] = ns
+			}
+		}
+	}
+	return best, true
 }
 
 // BenchmarkBareHMACNew is BenchmarkBareHMAC with hmac.New on every call,
