@@ -19,9 +19,11 @@
 // (the scheme is case-insensitive), never from the query string or a
 // cookie. A missing or rejected token gets 401 with WWW-Authenticate: Bearer
 // (RFC 6750; error="invalid_token" when a token was sent) and a JSON body
-// {"detail": "..."} that does not say which check failed. Tokens are never
-// logged. Optional lets requests without any Authorization header through
-// as anonymous, but still rejects a bad token.
+// {"detail": "..."} that does not say which check failed; when the verifier
+// cannot reach its keys (token.ErrUnavailable) the answer is 503 instead.
+// Tokens are never logged. Optional lets requests without a bearer token
+// (no Authorization header, or another scheme such as Basic) through as
+// anonymous, but still rejects a bad bearer token.
 //
 // For Better Auth's JWKS-signed tokens, use NewRemoteJWKS as the verifier.
 package tokenhttp
@@ -131,7 +133,8 @@ func isB64Token(s string) bool {
 // Require returns middleware that lets a request through only with a valid
 // bearer token, whose claims it puts in the request context (see
 // FromContext). Otherwise it answers 401 (or 503 when the verifier's key
-// source is unavailable) and does not call the next handler.
+// source is unavailable) and does not call the next handler. It panics if
+// v is nil, so that a wiring mistake cannot leave routes unprotected.
 func Require(v token.Verifier) func(http.Handler) http.Handler {
 	return middleware(v, false)
 }
