@@ -49,10 +49,11 @@ type asset struct {
 
 // site is the prepared web interface: rendered pages and hashed assets.
 type site struct {
-	hash     string // content hash of the whole static tree, the URL version
-	assets   map[string]*asset
-	pages    map[string]page
-	notFound page
+	hash      string // content hash of the whole static tree, the URL version
+	assets    map[string]*asset
+	pages     map[string]page
+	notFound  page // 404
+	badMethod page // 405
 }
 
 // pageSpec describes one page: its template file and what the layout needs.
@@ -75,6 +76,9 @@ type layoutData struct {
 	Script string // page module under static/js, empty for none
 	App    bool
 	Page   string
+	// Code, Heading and Message fill the error page.
+	Code             int
+	Heading, Message string
 }
 
 func mustSite() *site {
@@ -130,11 +134,21 @@ func newSite(fsys fs.FS) (*site, error) {
 		}
 		s.pages[spec.path] = page{body: body}
 	}
-	body, err := render(fsys, "notfound.html", layoutData{Title: "Page not found", Static: "/static/" + s.hash, Page: "notfound"})
-	if err != nil {
+	errorPage := func(code int, heading, message string) (page, error) {
+		body, err := render(fsys, "error.html", layoutData{
+			Title: heading, Static: "/static/" + s.hash, Page: "error",
+			Code: code, Heading: heading, Message: message,
+		})
+		return page{body: body}, err
+	}
+	if s.notFound, err = errorPage(http.StatusNotFound, "Page not found",
+		"The page you asked for does not exist or has moved."); err != nil {
 		return nil, err
 	}
-	s.notFound = page{body: body}
+	if s.badMethod, err = errorPage(http.StatusMethodNotAllowed, "That did not work",
+		"This page cannot take that request. Latch needs JavaScript to sign you in: please enable it and try again."); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

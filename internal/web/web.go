@@ -69,7 +69,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if pg, ok := h.site.pages[p]; ok {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			h.site.writePage(w, http.StatusMethodNotAllowed, h.site.notFound)
+			h.site.writePage(w, http.StatusMethodNotAllowed, h.site.badMethod)
 			return
 		}
 		h.site.writePage(w, http.StatusOK, pg)

@@ -94,11 +94,11 @@ func TestHeadAndMethods(t *testing.T) {
 	tests := []struct {
 		name, method, path string
 		status             int
-		allow              string
+		allow, body        string
 	}{
 		{name: "HEAD page", method: http.MethodHead, path: "/login", status: http.StatusOK},
-		{name: "POST page", method: http.MethodPost, path: "/login", status: http.StatusMethodNotAllowed, allow: "GET, HEAD"},
-		{name: "DELETE page", method: http.MethodDelete, path: "/", status: http.StatusMethodNotAllowed, allow: "GET, HEAD"},
+		{name: "POST page", method: http.MethodPost, path: "/login", status: http.StatusMethodNotAllowed, allow: "GET, HEAD", body: "Error 405"},
+		{name: "DELETE page", method: http.MethodDelete, path: "/", status: http.StatusMethodNotAllowed, allow: "GET, HEAD", body: "Error 405"},
 		{name: "POST asset", method: http.MethodPost, path: "/static/x/app.css", status: http.StatusMethodNotAllowed, allow: "GET, HEAD"},
 	}
 	for _, tt := range tests {
@@ -112,6 +112,9 @@ func TestHeadAndMethods(t *testing.T) {
 			}
 			if resp.Header.Get("Content-Security-Policy") == "" {
 				t.Error("no CSP")
+			}
+			if b := body(t, resp); !strings.Contains(b, tt.body) {
+				t.Errorf("body lacks %q", tt.body)
 			}
 		})
 	}
@@ -145,7 +148,7 @@ func TestEmbeddedFS(t *testing.T) {
 	for _, p := range pageSpecs {
 		want = append(want, "templates/"+p.file)
 	}
-	want = append(want, "templates/layout.html", "templates/notfound.html", "static/app.css", "static/favicon.svg",
+	want = append(want, "templates/layout.html", "templates/error.html", "static/app.css", "static/favicon.svg",
 		"static/js/api.js", "static/js/ui.js", "static/js/validate.js", "static/js/dashboard.js",
 		"static/js/account.js", "static/js/login.js", "static/js/register.js")
 	if err := fstest.TestFS(assets, want...); err != nil {
