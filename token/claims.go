@@ -281,33 +281,37 @@ func (r *rawClaims) parseTime(s *scanner, idx int) error {
 		}
 		return errTimeType
 	}
-	lit, frac, exp, ok := s.number()
-	if !ok {
-		return errClaimsJSON
-	}
-	if exp {
-		return errTimeType
-	}
+	// One pass: accumulate the integer part while checking the grammar
+	// (no leading zeros; a fraction needs digits; no exponent).
+	b, i := s.b, s.i
 	var v int64
-	i := 0
-	for ; i < len(lit) && lit[i] != '.'; i++ {
-		if v > maxNumericDate {
-			return errTimeType
+	if b[i] == '0' {
+		i++
+	} else {
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			if v <= maxNumericDate {
+				v = v*10 + int64(b[i]-'0')
+			}
 		}
-		v = v*10 + int64(lit[i]-'0')
+	}
+	nonzeroFrac := false
+	if i < len(b) && b[i] == '.' {
+		i++
+		d := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			nonzeroFrac = nonzeroFrac || b[i] != '0'
+		}
+		if i == d {
+			return errClaimsJSON
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		return errTimeType
 	}
 	if v > maxNumericDate {
 		return errTimeType
 	}
-	nonzeroFrac := false
-	if frac {
-		for _, d := range lit[i+1:] {
-			if d != '0' {
-				nonzeroFrac = true
-				break
-			}
-		}
-	}
+	s.i = i
 	switch idx {
 	case cExp:
 		r.exp = v // rounds down
