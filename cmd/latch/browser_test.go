@@ -396,6 +396,18 @@ func TestBrowserFlows(t *testing.T) {
 		a.waitFor("the saved name", `document.querySelector("#name-status").textContent === "Name saved." &&
 			document.querySelector("#user-name").textContent === "Alice M."`)
 		alice.name = "Alice M."
+
+		// Change password: a wrong current password, a mismatch, then success.
+		newPassword := alice.password + " v2"
+		a.do(typeInto("#current-password", "not my password"), typeInto("#new-password", newPassword),
+			typeInto("#confirm-password", newPassword+"x"), clickOn(`#password-form button[type="submit"]`))
+		a.waitFor("the mismatch", `document.querySelector("#confirm-password-error").textContent.includes("do not match")`)
+		a.do(typeInto("#confirm-password", newPassword), clickOn(`#password-form button[type="submit"]`))
+		a.waitFor("the wrong-password message", `document.querySelector("#current-password-error").textContent === "That is not your current password."`)
+		a.do(typeInto("#current-password", alice.password), clickOn(`#password-form button[type="submit"]`))
+		a.waitFor("the change", `document.querySelector("#password-status").textContent.startsWith("Password changed.") &&
+			document.querySelectorAll("#sessions .session.is-current").length === 1`)
+		alice.password = newPassword
 	})
 
 	step("sign out then sign in again finds the tasks", func(t *testing.T) {

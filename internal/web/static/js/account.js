@@ -177,4 +177,7 @@ async function main() {
   await loadSessions();
 }
 
-main();
+main().catch((err) => {
+  // API failures are shown on the page (startShell, load); anything else is a bug.
+  if (!(err instanceof ApiError)) throw err;
+});

@@ -445,4 +445,7 @@ async function main() {
   await load();
 }
 
-main();
+main().catch((err) => {
+  // API failures are shown on the page (startShell, load); anything else is a bug.
+  if (!(err instanceof ApiError)) throw err;
+});

@@ -1,14 +1,20 @@
 // The frame shared by the signed-in pages: user name, sign-out button and a
 // session check when the tab comes back after a while.
 import { auth, getSession, redirectToLogin, requireSession } from './api.js';
-import { $, toast, ready } from './ui.js';
+import { $, h, toast, ready } from './ui.js';
 
 /**
  * Waits for the session (or leaves for /login), fills the header and wires
  * sign-out. beforeSignOut runs (awaited) before the session ends.
  */
 export async function startShell({ beforeSignOut } = {}) {
-  const session = await requireSession();
+  let session;
+  try {
+    session = await requireSession();
+  } catch (err) {
+    bootFailed(err);
+    throw err;
+  }
   setUserName(session.user);
   const button = $('#sign-out');
   button.addEventListener('click', () => signOut(button, beforeSignOut));
@@ -46,4 +52,17 @@ export async function signOut(button, beforeSignOut) {
     button.disabled = false;
     toast(`Could not sign out: ${err.message}`, { kind: 'error' });
   }
+}
+
+/** Replaces the loading state with an error and a way to try again. */
+function bootFailed(err) {
+  const boot = $('#boot');
+  if (!boot) return;
+  boot.setAttribute('role', 'alert');
+  boot.replaceChildren(
+    h('div', { class: 'empty' },
+      h('p', { class: 'empty-title' }, 'Latch could not load this page'),
+      h('p', { class: 'muted' }, err.message || 'Please try again.'),
+      h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => location.reload() }, 'Try again')),
+  );
 }
