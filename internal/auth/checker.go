@@ -54,7 +54,7 @@ type checkEntry struct {
 // gone or expired is rejected with ErrSessionEnded; a token without sid
 // (an outside issuer) passes unchanged. Answers are cached for ttl (zero:
 // DefaultCheckerTTL) so that most requests cost no database round trip.
-// A store error fails closed (the token is rejected) and is not cached.
+// A store error fails closed (the token is rejected, as unavailable: 503) and is not cached.
 func NewSessionChecker(v token.Verifier, s latch.SessionStore, ttl time.Duration) *SessionChecker {
 	if ttl <= 0 {
 		ttl = DefaultCheckerTTL
@@ -97,7 +97,7 @@ func (c *SessionChecker) lookup(ctx context.Context, sid string, now time.Time) 
 	case errors.Is(err, latch.ErrNotFound):
 		e = checkEntry{live: false, until: now.Add(c.ttl)}
 	case err != nil:
-		return checkEntry{}, fmt.Errorf("auth: session check: %w", err)
+		return checkEntry{}, fmt.Errorf("auth: session check: %w: %w", token.ErrUnavailable, err)
 	default:
 		e = checkEntry{live: !sess.ExpiresAt.Before(now), userID: sess.UserID,
 			expiresAt: sess.ExpiresAt, until: now.Add(c.ttl)}
