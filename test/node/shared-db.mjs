@@ -84,7 +84,8 @@ async function latch(browser, method, path, body) {
 
 async function query(sql, params = []) {
   if (kind === "pg") return (await db.query(sql.replace(/\?/g, (() => { let i = 0; return () => `$${++i}`; })()), params)).rows;
-  return db.prepare(sql).all(...params);
+  const st = db.prepare(sql);
+  return st.reader ? st.all(...params) : (st.run(...params), []);
 }
 
 /** Asserts that a row of `table` has Better Auth's stored format. */
@@ -272,6 +273,91 @@ await step("name updated on Latch is seen by Better Auth", async () => {
   const si = await ba("POST", "/sign-in/email", { body: { email: baUser.email, password: baUser.password } });
   assert.equal(si.json.user.name, "Renamed On Latch");
   assert.ok(ISO.test(si.json.user.updatedAt));
+});
+
+// 4. Time-based rules, by editing the shared session row: each side signs
+// in, the row is aged, and both sides must react the same way.
+const DAY = 86400e3;
+async function setSession(token, fields) {
+  const sets = Object.keys(fields).map((k) => `"${k}" = ?`).join(", ");
+  const vals = Object.values(fields).map((d) => (kind === "pg" ? d : d.toISOString()));
+  await query(`update "session" set ${sets} where token = ?`, [...vals, token]);
+}
+async function getSessionRow(token) {
+  const [r] = await query(`select * from "session" where token = ?`, [token]);
+  return r;
+}
+/** Signs in on one side and returns {token, cookie, get(path)} for that side. */
+async function signInOn(side) {
+  if (side === "ba") {
+    const r = await ba("POST", "/sign-in/email", { body: { email: baUser.email, password: baUser.password } });
+    const cookie = cookieOf(r.res);
+    return { token: r.json.token, get: (p) => ba("GET", p, { cookie }) };
+  }
+  const b = new Browser(base);
+  const r = await latch(b, "POST", "/sign-in/email", { email: baUser.email, password: baUser.password });
+  return { token: r.json.token, get: (p) => latch(b, "GET", p) };
+}
+const cookieShape = (res) => res.headers.getSetCookie().map((c) => c.replace(/^([^=]+)=[^;]+/, "$1=<v>")).sort();
+
+await step("sliding refresh: a session older than updateAge is extended like Better Auth does", async () => {
+  const out = {};
+  for (const side of ["ba", "latch"]) {
+    const s = await signInOn(side);
+    const now = Date.now();
+    // created 2 days ago, so expiresAt - expiresIn + updateAge = now - 1 day <= now
+    await setSession(s.token, { createdAt: new Date(now - 2 * DAY), updatedAt: new Date(now - 2 * DAY), expiresAt: new Date(now + 5 * DAY) });
+    const g = await s.get("/get-session");
+    const row = await getSessionRow(s.token);
+    out[side] = {
+      status: g.status,
+      cookies: cookieShape(g.res),
+      extended: Math.abs(new Date(row.expiresAt).getTime() - (now + 7 * DAY)) < 60e3,
+      bodyExpiresAt: Math.abs(new Date(g.json.session.expiresAt).getTime() - (now + 7 * DAY)) < 60e3,
+    };
+  }
+  console.log(`     both: ${JSON.stringify(out.ba)}`);
+  assert.deepEqual(out.latch, out.ba, `latch ${JSON.stringify(out.latch)} vs better-auth ${JSON.stringify(out.ba)}`);
+  assert.equal(out.ba.extended, true, "Better Auth extended the row");
+});
+
+await step("fresh session within updateAge is not extended (both sides)", async () => {
+  const out = {};
+  for (const side of ["ba", "latch"]) {
+    const s = await signInOn(side);
+    const before = (await getSessionRow(s.token)).expiresAt;
+    const g = await s.get("/get-session");
+    const after = (await getSessionRow(s.token)).expiresAt;
+    out[side] = { status: g.status, cookies: cookieShape(g.res), same: new Date(before).getTime() === new Date(after).getTime() };
+  }
+  console.log(`     both: ${JSON.stringify(out.ba)}`);
+  assert.deepEqual(out.latch, out.ba);
+});
+
+await step("list-sessions on a session older than freshAge → same answer as Better Auth (403 SESSION_NOT_FRESH)", async () => {
+  const out = {};
+  for (const side of ["ba", "latch"]) {
+    const s = await signInOn(side);
+    const now = Date.now();
+    await setSession(s.token, { createdAt: new Date(now - 2 * DAY), updatedAt: new Date(now - 10e3) });
+    const l = await s.get("/list-sessions");
+    out[side] = { status: l.status, body: l.json };
+  }
+  console.log(`     both: ${JSON.stringify(out.ba)}`);
+  assert.deepEqual(out.latch, out.ba);
+  assert.equal(out.ba.status, 403);
+});
+
+await step("expired session row: get-session → null, cookies expired, row deleted (both sides)", async () => {
+  const out = {};
+  for (const side of ["ba", "latch"]) {
+    const s = await signInOn(side);
+    await setSession(s.token, { expiresAt: new Date(Date.now() - 1000) });
+    const g = await s.get("/get-session");
+    out[side] = { status: g.status, body: g.json, cookies: cookieShape(g.res), rowLeft: !!(await getSessionRow(s.token)) };
+  }
+  console.log(`     both: ${JSON.stringify(out.ba)}`);
+  assert.deepEqual(out.latch, out.ba);
 });
 
 finish();
