@@ -103,6 +103,13 @@ func (c *SessionChecker) lookup(ctx context.Context, sid string, now time.Time) 
 			expiresAt: sess.ExpiresAt, until: now.Add(c.ttl)}
 	}
 	c.mu.Lock()
+	if cur, ok := c.cache[sid]; ok && !cur.live && now.Before(cur.until) {
+		// Invalidate (or another lookup) marked the session ended while
+		// this lookup was in flight: the read above may predate the
+		// deletion, so the tombstone wins. A session never comes back.
+		c.mu.Unlock()
+		return cur, nil
+	}
 	if len(c.cache) >= maxCheckerEntries {
 		for k, v := range c.cache {
 			if !now.Before(v.until) {

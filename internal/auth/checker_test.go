@@ -156,3 +156,57 @@ type failingStore struct{ latch.SessionStore }
 func (failingStore) SessionByID(context.Context, string) (*latch.Session, error) {
 	return nil, latch.ErrUnavailable
 }
+
+// blockingStore holds SessionByID until release is closed, after telling
+// started, so that a test can revoke a session while a lookup is in
+// flight.
+type blockingStore struct {
+	latch.SessionStore
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingStore) SessionByID(ctx context.Context, id string) (*latch.Session, error) {
+	sess, err := b.SessionStore.SessionByID(ctx, id)
+	close(b.started)
+	<-b.release
+	return sess, err
+}
+
+// TestSessionCheckerRevokeDuringLookup: a lookup that read the session
+// before it was revoked must not overwrite the tombstone Invalidate left,
+// or the revoked session would be accepted for another ttl.
+func TestSessionCheckerRevokeDuringLookup(t *testing.T) {
+	s, clk, db := newService(t)
+	ctx := context.Background()
+	u, sess := signUp(t, s, "race@example.com", true)
+	hs, err := token.NewHS256([][]byte{[]byte(strings.Repeat("k", 32))}, token.WithClock(clk.Now), token.WithTTL(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwt, err := hs.Sign(token.Claims{Subject: u.ID, Email: u.Email, SessionID: sess.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := &blockingStore{SessionStore: db, started: make(chan struct{}), release: make(chan struct{})}
+	chk := NewSessionChecker(hs, bs, time.Minute)
+	chk.SetClock(clk.Now)
+	s.OnRevoke = chk.Invalidate
+
+	first := make(chan error, 1)
+	go func() {
+		_, err := chk.Verify(ctx, jwt)
+		first <- err
+	}()
+	<-bs.started // the lookup has read the live row
+	if err := s.RevokeSessions(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	close(bs.release)
+	if err := <-first; err != nil && !errors.Is(err, ErrSessionEnded) {
+		t.Fatalf("in-flight verify: %v", err)
+	}
+	if _, err := chk.Verify(ctx, jwt); !errors.Is(err, ErrSessionEnded) {
+		t.Fatalf("revoked session accepted after a racing lookup: err = %v, want ErrSessionEnded", err)
+	}
+}
