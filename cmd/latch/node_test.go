@@ -21,7 +21,7 @@ import (
 const (
 	nodeDir           = "../../test/node"
 	betterAuthVersion = "1.7.25"
-	nodeScriptTimeout = 3 * time.Minute
+	nodeScriptTimeout = 10 * time.Minute // generous: -race makes Latch's scrypt ~8x slower
 )
 
 // requireNode returns the node binary, skipping the test (or failing it
@@ -115,6 +115,7 @@ var nodeBackends = []struct {
 // cases and the Next.js /api/auth/session snippet (test/node/client-flow.mjs).
 func TestNodeClientFlow(t *testing.T) {
 	node := requireNode(t)
+	t.Parallel() // CPU-bound (scrypt); the three Node tests overlap, their subtests do not
 	for _, tc := range nodeBackends {
 		t.Run(tc.name, func(t *testing.T) {
 			env := map[string]string{}
@@ -138,6 +139,7 @@ func TestNodeClientFlow(t *testing.T) {
 // Auth's own migrations created and that already holds a user.
 func TestNodeSharedDB(t *testing.T) {
 	node := requireNode(t)
+	t.Parallel() // CPU-bound (scrypt); the three Node tests overlap, their subtests do not
 	for _, tc := range nodeBackends {
 		for _, order := range []string{"latch-first", "better-auth-first"} {
 			t.Run(tc.name+"/"+order, func(t *testing.T) {
@@ -172,6 +174,7 @@ func TestNodeSharedDB(t *testing.T) {
 // so it runs on SQLite only.
 func TestNodeDiff(t *testing.T) {
 	node := requireNode(t)
+	t.Parallel() // CPU-bound (scrypt); the three Node tests overlap, their subtests do not
 	ts := startTestServer(t, nil)
 	runNodeScript(t, node, map[string]string{"LATCH_URL": ts.URL, "LATCH_SECRET": ts.Secret}, "diff.mjs")
 }
