@@ -5,12 +5,16 @@
 //
 // The limiter is sharded to keep lock contention low under parallel load,
 // cleans up stale keys lazily (no background goroutine, nothing to close) and
-// caps the number of keys it holds, so a flood of distinct keys (for example
-// spoofed client addresses) cannot grow memory without bound.
+// caps both the number of keys it holds and the size of each (long keys are
+// stored as a digest), so a flood of distinct keys (for example spoofed
+// client addresses or very long request paths) cannot grow memory without
+// bound.
 package ratelimit
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"hash/maphash"
 	"sync"
 	"time"
@@ -29,6 +33,10 @@ const (
 	// evictSample is how many entries are inspected to choose a victim
 	// when a full shard must make room.
 	evictSample = 8
+	// maxKeyLen is the longest key stored as it is; longer keys (a client
+	// can make the path part of a key as long as its request line) are
+	// stored as their SHA-256, so that every entry has a bounded size.
+	maxKeyLen = 256
 )
 
 // Memory is an in-process latch.RateLimiter. The zero value is not usable;
@@ -99,6 +107,7 @@ func (m *Memory) Allow(_ context.Context, key string, max int, window time.Durat
 	if max < 1 {
 		return false, max1(window), nil
 	}
+	key = boundKey(key)
 	s := &m.shards[hashKey(m, key)]
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -119,6 +128,16 @@ func (m *Memory) Allow(_ context.Context, key string, max int, window time.Durat
 		s.m[key] = entry{count: e.count + 1, last: now, window: window}
 		return true, 0, nil
 	}
+}
+
+// boundKey returns key, or for a key longer than maxKeyLen a fixed-size
+// digest of it (prefixed so that it cannot equal a short key).
+func boundKey(key string) string {
+	if len(key) <= maxKeyLen {
+		return key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "\x00sha256:" + hex.EncodeToString(sum[:])
 }
 
 // hashKey picks the shard of key.

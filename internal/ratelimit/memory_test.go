@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -235,5 +236,38 @@ func TestNilMemoryAllowsEverything(t *testing.T) {
 		if ok, _, err := m.Allow(context.Background(), "k", 1, time.Minute); !ok || err != nil {
 			t.Fatalf("nil Memory: ok=%v err=%v", ok, err)
 		}
+	}
+}
+
+// TestLongKeysAreStoredBounded: a key can carry a request path as long as
+// the request line, so the limiter must not keep long keys verbatim; a long
+// key must still count on its own and not share a bucket with another.
+func TestLongKeysAreStoredBounded(t *testing.T) {
+	ctx := context.Background()
+	m := New(WithClock(newClock().Now))
+	long := func(c byte) string { return "203.0.113.7|/" + strings.Repeat(string(c), 64<<10) }
+	a, b := long('a'), long('b')
+	for i := range 3 {
+		if ok, _, _ := m.Allow(ctx, a, 3, time.Second); !ok {
+			t.Fatalf("request %d of key a denied", i+1)
+		}
+	}
+	if ok, _, _ := m.Allow(ctx, a, 3, time.Second); ok {
+		t.Fatal("fourth request of a long key allowed: long keys are not counted together")
+	}
+	if ok, _, _ := m.Allow(ctx, b, 3, time.Second); !ok {
+		t.Fatal("another long key shares the first one's bucket")
+	}
+	stored := 0
+	for i := range m.shards {
+		for k := range m.shards[i].m {
+			stored += len(k)
+			if len(k) > maxKeyLen+16 {
+				t.Errorf("key of %d bytes stored verbatim (limit %d)", len(k), maxKeyLen)
+			}
+		}
+	}
+	if stored > 2*(maxKeyLen+16) {
+		t.Errorf("two long keys take %d bytes of keys", stored)
 	}
 }
