@@ -169,7 +169,8 @@ type SignUpInput struct {
 
 // SignUp creates the user, its credential account and a session.
 // Errors: ErrInvalidEmail, ErrPasswordTooShort, ErrPasswordTooLong,
-// ErrUserAlreadyExists (422), or a store error.
+// ErrUserAlreadyExists (422), ErrFailedToCreateUser (422, wrapping the
+// store error) when the store refuses the user, or a store error.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *latch.Session, error) {
 	if !ValidEmail(in.Email) {
 		return nil, nil, ErrInvalidEmail
@@ -207,7 +208,11 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 		if errors.Is(err, latch.ErrConflict) {
 			return nil, nil, ErrUserAlreadyExists
 		}
-		return nil, nil, fmt.Errorf("auth: create user: %w", err)
+		// Better Auth answers any other failure to create the user (for
+		// example PostgreSQL refusing a NUL character in the name) with
+		// 422 FAILED_TO_CREATE_USER, never a 500.
+		logEvent(ctx, slog.LevelError, "sign_up_failed", "", slog.String("error", err.Error()))
+		return nil, nil, fmt.Errorf("%w: %w", ErrFailedToCreateUser, err)
 	}
 	sess, err := s.createSession(ctx, uid, in.RememberMe)
 	if err != nil {

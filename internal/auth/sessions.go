@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/latchhq/latch"
 )
@@ -23,7 +24,7 @@ type SessionOptions struct {
 // ExpiresIn and refreshed reports true; ErrFailedToGetSession when the row
 // vanished meanwhile.
 func (s *Service) Session(ctx context.Context, token string, opts SessionOptions) (sess *latch.Session, user *latch.User, refreshed bool, err error) {
-	if token == "" {
+	if !plausibleToken(token) {
 		return nil, nil, false, ErrNoSession
 	}
 	sess, user, err = s.Sessions.SessionByToken(ctx, token)
@@ -109,6 +110,11 @@ func (s *Service) SignOut(ctx context.Context, token string) {
 // it (an unknown or foreign token is silently ignored, as Better Auth
 // does) and reports whether it was the current session.
 func (s *Service) RevokeSession(ctx context.Context, cur *latch.Session, token string) (current bool, err error) {
+	if !plausibleToken(token) {
+		// No stored token can match; do not hand the store a value it
+		// may refuse (PostgreSQL rejects NUL in text) and answer 500.
+		return false, nil
+	}
 	target, _, err := s.Sessions.SessionByToken(ctx, token)
 	if err != nil && !errors.Is(err, latch.ErrNotFound) {
 		return false, fmt.Errorf("auth: revoke lookup: %w", err)
@@ -121,6 +127,14 @@ func (s *Service) RevokeSession(ctx context.Context, cur *latch.Session, token s
 		logEvent(ctx, slog.LevelInfo, "revoke_session", cur.UserID, slog.String("session_id", target.ID))
 	}
 	return token == cur.Token, nil
+}
+
+// plausibleToken reports whether t could be a stored session token: not
+// empty, at most 255 bytes and free of NUL bytes. (Tokens Better Auth and
+// Latch write are 32 alphanumerics; other generators may differ, so this
+// only excludes what no database can hold.)
+func plausibleToken(t string) bool {
+	return t != "" && len(t) < 256 && !strings.ContainsRune(t, 0)
 }
 
 // sessionIDs lists the ids of the user's live sessions, except keep.

@@ -1,0 +1,66 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/latchhq/latch"
+)
+
+// refusingStore mimics PostgreSQL, which refuses NUL characters in text
+// values: any write or lookup carrying one fails with a driver error.
+type refusingStore struct {
+	latch.UserStore
+	latch.SessionStore
+}
+
+var errNULRefused = errors.New(`invalid byte sequence for encoding "UTF8": 0x00`)
+
+func (r refusingStore) CreateUser(ctx context.Context, u *latch.User, a *latch.Account) error {
+	if strings.ContainsRune(u.Name, 0) {
+		return errNULRefused
+	}
+	return r.UserStore.CreateUser(ctx, u, a)
+}
+
+func (r refusingStore) SessionByToken(ctx context.Context, tok string) (*latch.Session, *latch.User, error) {
+	if strings.ContainsRune(tok, 0) {
+		return nil, nil, errNULRefused
+	}
+	return r.SessionStore.SessionByToken(ctx, tok)
+}
+
+// TestStoreRefusalIsNotA500: input the database refuses gets Better
+// Auth's answers (422 FAILED_TO_CREATE_USER on sign-up; revoke-session of
+// an impossible token is a no-op), not an unexpected error (HTTP 500).
+func TestStoreRefusalIsNotA500(t *testing.T) {
+	s, _, db := newService(t)
+	rs := refusingStore{UserStore: db, SessionStore: db}
+	s.Users, s.Sessions = rs, rs
+	ctx := context.Background()
+
+	_, _, err := s.SignUp(ctx, SignUpInput{Name: "nul\x00name", Email: "nul@example.com", Password: "password123", RememberMe: true})
+	var ae *Error
+	if !errors.As(err, &ae) || !errors.Is(err, ErrFailedToCreateUser) {
+		t.Fatalf("sign-up refused by the store: err = %v, want ErrFailedToCreateUser", err)
+	}
+	if !errors.Is(err, errNULRefused) {
+		t.Errorf("store error not wrapped: %v", err)
+	}
+
+	_, sess := signUp(t, s, "ok@example.com", true)
+	for _, tok := range []string{"\x00", "abc\x00def", strings.Repeat("a", 4096)} {
+		current, err := s.RevokeSession(ctx, sess, tok)
+		if err != nil || current {
+			t.Errorf("RevokeSession(%q...) = %v, %v; want false, nil", tok[:min(len(tok), 8)], current, err)
+		}
+		if _, _, _, err := s.Session(ctx, tok, SessionOptions{}); !errors.Is(err, ErrNoSession) {
+			t.Errorf("Session(%q...) err = %v, want ErrNoSession", tok[:min(len(tok), 8)], err)
+		}
+	}
+	if _, _, _, err := s.Session(ctx, sess.Token, SessionOptions{}); err != nil {
+		t.Errorf("a real session no longer resolves: %v", err)
+	}
+}
