@@ -83,7 +83,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	base := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(%s)",
 		path, BusyTimeout.Milliseconds(), Synchronous)
 
-	w, err := sql.Open("sqlite", base+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
@@ -93,6 +93,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxIdleTime(0)
 
 	db := &DB{Store: &sqlutil.Store{W: w, R: w, D: Dialect}, path: path}
+	if err := db.enableWAL(ctx); err != nil {
+		_ = w.Close()
+		return nil, err
+	}
 	if err := db.Migrate(ctx); err != nil {
 		_ = w.Close()
 		return nil, err
@@ -112,6 +116,42 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// enableWAL switches the database file to WAL mode. The mode is stored in
+// the file, so every connection opened later, by this process or another,
+// uses it. While another connection is switching the same file, SQLite
+// answers the pragma with SQLITE_BUSY at once, without calling the busy
+// handler (which is why it is not a DSN pragma: two processes opening a new
+// database together would fail), so this retries for up to BusyTimeout.
+func (db *DB) enableWAL(ctx context.Context) error {
+	deadline := time.Now().Add(BusyTimeout)
+	for delay := time.Millisecond; ; delay = min(2*delay, 50*time.Millisecond) {
+		var mode string
+		err := db.W.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode)
+		if err == nil {
+			if !strings.EqualFold(mode, "wal") {
+				return fmt.Errorf("sqlite: journal_mode is %q, want wal (is %q a regular file?)", mode, db.path)
+			}
+			return nil
+		}
+		if !isBusy(err) || time.Now().Add(delay).After(deadline) {
+			return db.Err("enable WAL", err)
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return db.Err("enable WAL", ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// isBusy reports whether err is SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // Migrate applies any pending embedded migrations. Running it again, or
