@@ -171,10 +171,21 @@ func TestNodeSharedDB(t *testing.T) {
 // in-process and to Latch, and fails on any difference in status, body,
 // Set-Cookie or key headers after normalising ids, tokens and dates
 // (test/node/diff.mjs). The wire behaviour does not depend on the database,
-// so it runs on SQLite only.
+// so it runs on SQLite only; a short second run uses an https base URL.
 func TestNodeDiff(t *testing.T) {
 	node := requireNode(t)
 	t.Parallel() // CPU-bound (scrypt); the three Node tests overlap, their subtests do not
-	ts := startTestServer(t, nil)
-	runNodeScript(t, node, map[string]string{"LATCH_URL": ts.URL, "LATCH_SECRET": ts.Secret}, "diff.mjs")
+	t.Run("http", func(t *testing.T) {
+		ts := startTestServer(t, nil)
+		runNodeScript(t, node, map[string]string{"LATCH_URL": ts.URL, "LATCH_SECRET": ts.Secret}, "diff.mjs")
+	})
+	// An https public URL: both must switch to __Secure- cookies with Secure.
+	// Latch is still reached over plain http on loopback.
+	t.Run("https-cookies", func(t *testing.T) {
+		const public = "https://auth.example.test"
+		ts := startTestServer(t, map[string]string{"BETTER_AUTH_URL": public})
+		runNodeScript(t, node, map[string]string{
+			"LATCH_URL": ts.URL, "LATCH_PUBLIC_URL": public, "LATCH_SECRET": ts.Secret, "DIFF_SET": "cookies",
+		}, "diff.mjs")
+	})
 }
