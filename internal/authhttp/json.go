@@ -62,8 +62,9 @@ type errJSON struct {
 
 func errorBody(e *auth.Error) errJSON { return errJSON{Message: e.Message, Code: e.Code} }
 
-// writeJSON writes v with Content-Type application/json, without Go's
-// HTML escaping (JSON.stringify does not escape <, > or &).
+// writeJSON writes v with Content-Type application/json and
+// X-Content-Type-Options: nosniff, without Go's HTML escaping
+// (JSON.stringify does not escape <, > or &).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -74,6 +75,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	w.Header().Set("Content-Type", "application/json")
+	// Bodies carry session tokens (list-sessions is a GET returning an
+	// array): never let a browser sniff them into a script.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

@@ -170,6 +170,11 @@ func TestListAndRevoke(t *testing.T) {
 	if r.code != 200 || !strings.HasPrefix(r.body, `[{"expiresAt":"`) || strings.Count(r.body, `"token":"`) != 3 || !strings.Contains(r.body, b) {
 		t.Fatalf("list: %d %s", r.code, r.body)
 	}
+	// A GET answering an array of session tokens must not be sniffable
+	// as a script by another site.
+	if got := r.header.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Fatalf("list-sessions X-Content-Type-Options = %q, want nosniff", got)
+	}
 	ok := `{"status":true}`
 	// Unknown and foreign tokens: status true, nothing deleted.
 	wantBody(t, e.do("POST", "/api/auth/revoke-session", `{"token":"nope"}`, cookie(a)), 200, ok)

@@ -143,6 +143,9 @@ func TestAuthRateLimit429(t *testing.T) {
 	if got := w.Header().Get("Retry-After"); got != "8" {
 		t.Fatalf("Retry-After = %q, want 8", got)
 	}
+	if got := w.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Fatalf("X-Content-Type-Options = %q, want nosniff", got)
+	}
 	if ct := w.Header().Get("Content-Type"); ct != "application/json" {
 		t.Fatalf("Content-Type = %q", ct)
 	}
