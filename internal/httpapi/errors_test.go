@@ -2,13 +2,18 @@ package httpapi
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/latchhq/latch/internal/ratelimit"
+	"github.com/latchhq/latch/internal/tasks"
 	"github.com/latchhq/latch/token"
 )
 
@@ -125,6 +130,52 @@ func testErrorStatuses(t *testing.T, e *testEnv) {
 	}
 }
 
+// TestUnstorableSubjects: a verified subject that no store could hold as
+// an owner (NUL, which PostgreSQL refuses; longer than PostgreSQL can
+// index) and a cursor whose title holds NUL are 422 answers, never 500.
+func TestUnstorableSubjects(t *testing.T) { eachBackend(t, testUnstorableSubjects) }
+
+func testUnstorableSubjects(t *testing.T, e *testEnv) {
+	long := strings.Repeat("s", tasks.MaxUserIDLen+1)
+	for _, sub := range []string{"a\x00b", long} {
+		tok := e.token(sub)
+		base := "/api/" + url.PathEscape(sub) + "/tasks"
+		for _, r := range []req{
+			{Method: "POST", Path: base, Token: tok, Body: `{"title":"x"}`},
+			{Method: "GET", Path: base, Token: tok},
+			{Method: "GET", Path: base + "/1", Token: tok},
+			{Method: "PUT", Path: base + "/1", Token: tok, Body: `{"title":"x"}`},
+			{Method: "PATCH", Path: base + "/1/complete", Token: tok},
+			{Method: "DELETE", Path: base + "/1", Token: tok},
+		} {
+			res := e.do(r).mustStatus(t, http.StatusUnprocessableEntity)
+			if b := res.errBody(t); len(b.Errors) != 1 || b.Errors[0].Location != "path" || b.Errors[0].Field != "user_id" {
+				t.Errorf("%s %.40q: errors %+v, want path.user_id", r.Method, sub, b.Errors)
+			}
+		}
+	}
+	// The longest accepted subject, with the longest title in 4-byte
+	// characters, both incompressible, can own and list tasks.
+	sub := randomText(tasks.MaxUserIDLen)
+	var title strings.Builder
+	for range 200 {
+		title.WriteRune(rune(0x10000 + mrand.IntN(0xFFFF)))
+	}
+	created := e.createTask(sub, title.String())
+	if created.UserID != sub {
+		t.Fatalf("owner %q", created.UserID)
+	}
+	e.do(req{Method: "GET", Path: "/api/" + sub + "/tasks?sort=title", Token: e.token(sub)}).mustStatus(t, http.StatusOK)
+
+	tok := e.token("alice")
+	e.createTask("alice", "x")
+	nul := base64.RawURLEncoding.EncodeToString([]byte(`{"v":1,"st":"all","s":"title","o":"asc","ti":"a\u0000","id":1}`))
+	res := e.do(req{Method: "GET", Path: "/api/alice/tasks?cursor=" + nul, Token: tok}).mustStatus(t, http.StatusUnprocessableEntity)
+	if b := res.errBody(t); len(b.Errors) != 1 || b.Errors[0].Field != "cursor" {
+		t.Errorf("errors %+v, want query.cursor", b.Errors)
+	}
+}
+
 func TestRateLimit(t *testing.T) {
 	e := newEnv(t, func(s *Server) {
 		s.Limiter = ratelimit.New()
@@ -187,4 +238,13 @@ func TestCanceledContext(t *testing.T) {
 	if status != http.StatusServiceUnavailable || body.Detail == "" || internal {
 		t.Fatalf("got %d %+v internal=%v", status, body, internal)
 	}
+}
+
+// randomText returns n random base32 characters.
+func randomText(n int) string {
+	var b strings.Builder
+	for b.Len() < n {
+		b.WriteString(rand.Text())
+	}
+	return b.String()[:n]
 }

@@ -39,7 +39,8 @@ type param struct {
 
 var (
 	pUserID = param{name: "user_id", in: "path", required: true, schema: map[string]any{"type": "string"},
-		doc: "The owner of the tasks; must equal the token subject (sub), else 403."}
+		doc: fmt.Sprintf("The owner of the tasks; must equal the token subject (sub), else 403. "+
+			"A subject with NUL characters or longer than %d bytes cannot own tasks: 422.", tasks.MaxUserIDLen)}
 	pTaskID = param{name: "id", in: "path", required: true, schema: map[string]any{"type": "integer", "format": "int64"},
 		doc: "Task id. Not an integer: 422. Absent or another user's: 404."}
 	listParams = []param{

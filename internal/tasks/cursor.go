@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -81,7 +82,9 @@ func DecodeCursor(s string) (Cursor, error) {
 	c := Cursor{Status: latch.TaskStatus(w.Status), Sort: latch.TaskSort(w.Sort), Desc: w.Order == "desc"}
 	c.After.ID = w.ID
 	if c.Sort == latch.SortTitle {
-		if w.Time != "" || !utf8.ValidString(w.Title) {
+		// A stored title never holds NUL, and PostgreSQL cannot even
+		// compare with one (a 500 otherwise).
+		if w.Time != "" || !utf8.ValidString(w.Title) || strings.IndexByte(w.Title, 0) >= 0 {
 			return Cursor{}, fmt.Errorf("%w: bad title", ErrBadCursor)
 		}
 		c.After.Title = w.Title

@@ -144,6 +144,7 @@ func TestDecodeCursorRejects(t *testing.T) {
 		{name: "time on title sort", in: enc(`{"v":1,"st":"all","s":"title","o":"desc","t":"2026-01-01T00:00:00Z","ti":"a","id":1}`)},
 		{name: "trailing data", in: enc(`{"v":1,"st":"all","s":"title","o":"asc","ti":"a","id":1} {}`)},
 		{name: "too long", in: strings.Repeat("A", MaxCursorLen+1)},
+		{name: "NUL in title", in: enc(`{"v":1,"st":"all","s":"title","o":"asc","ti":"a\u0000","id":1}`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

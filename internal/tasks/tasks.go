@@ -7,20 +7,36 @@ package tasks
 import (
 	"context"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/latchhq/latch"
 )
 
+// MaxUserIDLen is the longest user id (token subject), in bytes, that may
+// own tasks. Ids are indexed together with titles, and PostgreSQL cannot
+// index a B-tree entry over about 2.7 KB; real subjects (Better Auth ids,
+// UUIDs, integers, issuer-prefixed ids) are far shorter.
+const MaxUserIDLen = 1024
+
 // Authorize reports whether subject (the verified token subject) may act
 // on the tasks of userID. It returns an error wrapping
-// latch.ErrUnauthenticated for an empty subject and latch.ErrForbidden
-// when the two differ.
+// latch.ErrUnauthenticated for an empty subject, latch.ErrForbidden when
+// the two differ, and a *latch.ValidationError (location "path", field
+// "user_id") when they match but cannot name a task owner: not valid
+// UTF-8, containing NUL (which PostgreSQL cannot store), or longer than
+// MaxUserIDLen bytes.
 func Authorize(subject, userID string) error {
 	if subject == "" {
 		return fmt.Errorf("%w: no subject", latch.ErrUnauthenticated)
 	}
 	if subject != userID {
 		return fmt.Errorf("%w: token subject may not access another user's tasks", latch.ErrForbidden)
+	}
+	if len(userID) > MaxUserIDLen || !utf8.ValidString(userID) || strings.IndexByte(userID, 0) >= 0 {
+		verr := &latch.ValidationError{}
+		verr.Add("path", "user_id", fmt.Sprintf("must be valid UTF-8 text of at most %d bytes without NUL characters", MaxUserIDLen))
+		return verr
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package tasks
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/latchhq/latch"
@@ -19,6 +20,11 @@ func TestAuthorize(t *testing.T) {
 		{name: "case matters", subject: "abc", user: "ABC", want: latch.ErrForbidden},
 		{name: "empty path user", subject: "u1", user: "", want: latch.ErrForbidden},
 		{name: "no subject", subject: "", user: "", want: latch.ErrUnauthenticated},
+		{name: "longest user id", subject: strings.Repeat("x", MaxUserIDLen), user: strings.Repeat("x", MaxUserIDLen)},
+		{name: "user id too long", subject: strings.Repeat("x", MaxUserIDLen+1), user: strings.Repeat("x", MaxUserIDLen+1), want: latch.ErrInvalid},
+		{name: "NUL in user id", subject: "a\x00b", user: "a\x00b", want: latch.ErrInvalid},
+		{name: "invalid UTF-8 user id", subject: "a\xffb", user: "a\xffb", want: latch.ErrInvalid},
+		{name: "other user with NUL", subject: "a", user: "a\x00", want: latch.ErrForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
