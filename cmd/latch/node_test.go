@@ -171,7 +171,8 @@ func TestNodeSharedDB(t *testing.T) {
 // in-process and to Latch, and fails on any difference in status, body,
 // Set-Cookie or key headers after normalising ids, tokens and dates
 // (test/node/diff.mjs). The wire behaviour does not depend on the database,
-// so it runs on SQLite only; a short second run uses an https base URL.
+// so it runs on SQLite only; short extra runs use an https base URL and
+// rate limiting.
 func TestNodeDiff(t *testing.T) {
 	node := requireNode(t)
 	t.Parallel() // CPU-bound (scrypt); the three Node tests overlap, their subtests do not
@@ -187,5 +188,12 @@ func TestNodeDiff(t *testing.T) {
 		runNodeScript(t, node, map[string]string{
 			"LATCH_URL": ts.URL, "LATCH_PUBLIC_URL": public, "LATCH_SECRET": ts.Secret, "DIFF_SET": "cookies",
 		}, "diff.mjs")
+	})
+	// Rate limiting on (Better Auth's defaults on both sides, client IP from
+	// X-Forwarded-For): the 4th sign-in from one IP within 10 s is a 429
+	// with the same body and X-Retry-After; other IPs and paths are not limited.
+	t.Run("ratelimit", func(t *testing.T) {
+		ts := startTestServer(t, map[string]string{"LATCH_RATE_LIMIT": "true", "LATCH_IP_HEADER": "X-Forwarded-For"})
+		runNodeScript(t, node, map[string]string{"LATCH_URL": ts.URL, "LATCH_SECRET": ts.Secret, "DIFF_SET": "ratelimit"}, "diff.mjs")
 	})
 }

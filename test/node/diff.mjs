@@ -25,7 +25,8 @@ if (!secret) {
 }
 const { db } = openDatabase(":memory:");
 await migrate(db, { secret, baseURL: publicURL });
-const auth = makeAuth(db, { secret, baseURL: publicURL });
+const rateLimited = process.env.DIFF_SET === "ratelimit";
+const auth = makeAuth(db, { secret, baseURL: publicURL, extra: rateLimited ? { rateLimit: { enabled: true } } : {} });
 
 // Latch is called through node:http, not fetch: fetch adds headers of its
 // own (Sec-Fetch-Mode: cors, Accept-Language, ...) that the in-process
@@ -113,6 +114,10 @@ async function check(name, req) {
   const ac = JSON.stringify(a.cookies), lc = JSON.stringify(l.cookies);
   if (ac !== lc) problems.push(`set-cookie:\n        better-auth ${ac}\n        latch       ${lc}`);
   for (const k of Object.keys({ ...a.headers, ...l.headers })) {
+    if (k === "x-retry-after" && a.headers[k] && l.headers[k]) {
+      if (Math.abs(Number(a.headers[k]) - Number(l.headers[k])) > 1) problems.push(`header ${k}: better-auth ${a.headers[k]}, latch ${l.headers[k]}`);
+      continue;
+    }
     if (k === "access-control-expose-headers") {
       // Latch's CORS layer may expose more; what Better Auth exposes must be there.
       const have = new Set((l.headers[k] ?? "").split(","));
@@ -140,6 +145,17 @@ const run = crypto.randomBytes(4).toString("hex");
 const email = `diff.${run}@example.com`;
 const O = { origin: publicURL };
 const clear = () => { jars.ba.clear(); jars.latch.clear(); };
+
+if (rateLimited) {
+  // Latch must run with rate limiting on and LATCH_IP_HEADER=X-Forwarded-For.
+  const ip = { "x-forwarded-for": `198.51.100.${crypto.randomInt(1, 250)}` };
+  for (let i = 1; i <= 4; i++) {
+    await check(`sign-in #${i} from one IP within 10 s`, { method: "POST", path: "/sign-in/email", body: { email, password: "wrong-password" }, headers: ip, cookie: false });
+  }
+  await check("sign-in from another IP", { method: "POST", path: "/sign-in/email", body: { email, password: "wrong-password" }, headers: { "x-forwarded-for": "192.0.2.77" }, cookie: false });
+  await check("get-session from the limited IP (own bucket)", { method: "GET", path: "/get-session", headers: ip, cookie: false });
+  finish();
+}
 
 if (process.env.DIFF_SET === "cookies") {
   await check("sign-up", { method: "POST", path: "/sign-up/email", body: { name: "Diff", email, password: "password123" } });
