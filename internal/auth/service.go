@@ -253,9 +253,11 @@ func (s *Service) createSession(ctx context.Context, userID string, remember boo
 // errors: ErrInvalidEmail, ErrPasswordTooLong, or a store error.
 func (s *Service) SignIn(ctx context.Context, email, password string, rememberMe bool) (*latch.User, *latch.Session, error) {
 	if !ValidEmail(email) {
+		logEvent(ctx, slog.LevelWarn, "sign_in_failed", "", slog.String("reason", "invalid_email"))
 		return nil, nil, ErrInvalidEmail
 	}
 	if PasswordLength(password) > MaxPasswordLength {
+		logEvent(ctx, slog.LevelWarn, "sign_in_failed", "", slog.String("reason", "password_too_long"))
 		return nil, nil, ErrPasswordTooLong
 	}
 	fail := func(userID, reason string) (*latch.User, *latch.Session, error) {

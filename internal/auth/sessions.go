@@ -253,6 +253,8 @@ func (s *Service) CheckPassword(ctx context.Context, userID, password string) er
 	}
 	ok, err := s.hasher().Verify(*acct.Password, password)
 	if err != nil || !ok {
+		// A stolen session could be used to guess the password here.
+		logEvent(ctx, slog.LevelWarn, "verify_password_failed", userID, slog.String("reason", "wrong_password"))
 		return ErrInvalidPassword
 	}
 	return nil

@@ -98,14 +98,21 @@ func TestAuthEventsLogged(t *testing.T) {
 	}
 	_, _, _ = s.SignIn(ctx, "alice@example.com", "bad-"+pw, true)
 	_, _, _ = s.SignIn(ctx, "nobody@example.com", pw, true)
+	_, _, _ = s.SignIn(ctx, "not-an-email", pw, true)
 	_, s2, _ := s.SignIn(ctx, "alice@example.com", pw, true)
+	_ = s.CheckPassword(ctx, u.ID, "bad-"+pw)
 	_, _ = s.RevokeSession(ctx, sess, s2.Token)
 	_, _ = s.ChangePassword(ctx, sess, pw+"2", pw, false)
 	s.SignOut(ctx, sess.Token)
 	out := buf.String()
-	for _, ev := range []string{"sign_up", "sign_in_failed", "sign_in", "revoke_session", "change_password", "sign_out"} {
+	for _, ev := range []string{"sign_up", "sign_in_failed", "sign_in", "revoke_session", "change_password", "sign_out", "verify_password_failed"} {
 		if !strings.Contains(out, `"event":"`+ev+`"`) {
 			t.Errorf("event %s not logged", ev)
+		}
+	}
+	for _, reason := range []string{"wrong_password", "unknown_user", "invalid_email"} {
+		if !strings.Contains(out, `"reason":"`+reason+`"`) {
+			t.Errorf("sign-in failure reason %s not logged", reason)
 		}
 	}
 	for _, want := range []string{`"request_id":"req-42"`, `"ip":"198.51.100.7"`, `"user_id":"` + u.ID + `"`} {
@@ -113,7 +120,7 @@ func TestAuthEventsLogged(t *testing.T) {
 			t.Errorf("log lacks %s", want)
 		}
 	}
-	for _, secret := range []string{pw, "alice@example.com", "nobody@example.com", sess.Token, s2.Token} {
+	for _, secret := range []string{pw, "alice@example.com", "nobody@example.com", "not-an-email", sess.Token, s2.Token} {
 		if strings.Contains(out, secret) {
 			t.Errorf("log leaks %q", secret)
 		}
