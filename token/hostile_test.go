@@ -125,6 +125,10 @@ func TestHostileTokens(t *testing.T) {
 		{name: "iat in future", tok: claims(fmt.Sprintf(`"iat":%d`, unix(DefaultLeeway+time.Second))), want: ErrNotYetValid},
 		{name: "fractional nbf rounds up", tok: claims(fmt.Sprintf(`"nbf":%d.5`, unix(DefaultLeeway))), want: ErrNotYetValid},
 		{name: "nbf string", tok: claims(`"nbf":"0"`), want: ErrClaims},
+		// The default leeway is at most a minute, whatever DefaultLeeway says.
+		{name: "expired 61 s ago", tok: payload(fmt.Sprintf(`{"sub":"u","exp":%d}`, unix(-61*time.Second))), want: ErrExpired},
+		{name: "nbf 61 s ahead", tok: claims(fmt.Sprintf(`"nbf":%d`, unix(61*time.Second))), want: ErrNotYetValid},
+		{name: "iat 61 s ahead", tok: claims(fmt.Sprintf(`"iat":%d`, unix(61*time.Second))), want: ErrNotYetValid},
 
 		// sub.
 		{name: "no sub", tok: payload(fmt.Sprintf(`{"exp":%d}`, exp)), want: ErrClaims},

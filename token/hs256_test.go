@@ -178,6 +178,12 @@ func TestVerifyAccepts(t *testing.T) {
 					t.Errorf("aud = %q", c.Audience)
 				}
 			}},
+		{name: "any iss and aud when not required", tok: hs(stdHeader, fmt.Sprintf(`{"sub":"u","exp":%d,"iss":"https://elsewhere.example","aud":["x","y"]}`, exp)), wantSub: "u",
+			check: func(t *testing.T, c Claims) {
+				if c.Issuer != "https://elsewhere.example" || len(c.Audience) != 2 {
+					t.Errorf("iss %q aud %q", c.Issuer, c.Audience)
+				}
+			}},
 		{name: "ignored jku", tok: hs(`{"alg":"HS256","jku":"https://evil.example/jwks","x5u":"x"}`, fmt.Sprintf(`{"sub":"u","exp":%d}`, exp)), wantSub: "u"},
 	}
 	for _, tt := range tests {
