@@ -1,0 +1,105 @@
+package authhttp
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for the schema
+	"github.com/latchhq/latch/internal/auth"
+	"github.com/latchhq/latch/internal/httpsec"
+	"github.com/latchhq/latch/internal/store/postgres"
+	"github.com/latchhq/latch/token"
+)
+
+// newPostgresEnv is newEnv on PostgreSQL, in a schema of its own dropped
+// at cleanup. It runs only when LATCH_TEST_POSTGRES is set, and then
+// fails if the database is unreachable.
+func newPostgresEnv(t *testing.T) *env {
+	t.Helper()
+	base := os.Getenv("LATCH_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("LATCH_TEST_POSTGRES not set: skipping PostgreSQL test")
+	}
+	adm, err := sql.Open("pgx", postgres.NormalizeURL(base))
+	if err != nil {
+		t.Fatalf("LATCH_TEST_POSTGRES: %v", err)
+	}
+	t.Cleanup(func() { _ = adm.Close() })
+	schema := "latch_authhttp_" + strings.ToLower(rand.Text()[:10])
+	if _, err := adm.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatalf("PostgreSQL unreachable or create schema failed: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := adm.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+			t.Errorf("drop schema: %v", err)
+		}
+	})
+	u, err := url.Parse(postgres.NormalizeURL(base))
+	if err != nil {
+		t.Fatalf("LATCH_TEST_POSTGRES: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := postgres.Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatalf("postgres.Open: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	clk := &fakeClock{t: time.Date(2026, 11, 28, 6, 25, 34, 41_000_000, time.UTC)}
+	svc := auth.New(db, db)
+	svc.Now = clk.Now
+	svc.Hasher = cheapHasher{}
+	hs, err := token.NewHS256([][]byte{testSecret}, token.WithClock(clk.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Service: svc, Tokens: hs, Secret: testSecret, BaseURL: "http://localhost:3000",
+		Origins:  httpsec.MustOrigins("http://localhost:3000"),
+		ClientIP: func(*http.Request) string { return "127.0.0.1" }}
+	return &env{t: t, clk: clk, svc: svc, tokens: hs, srv: srv, h: srv.Handler()}
+}
+
+// TestPostgresRefusedInputIsNot500: PostgreSQL refuses NUL characters in
+// text, which SQLite stores. Such input must get Better Auth's answer (or
+// a 400), never a 500.
+func TestPostgresRefusedInputIsNot500(t *testing.T) {
+	e := newPostgresEnv(t)
+	tok, _ := e.signUp("pg@example.com")
+	origin := "Origin: http://localhost:3000"
+	tests := []struct {
+		name string
+		path string
+		body string
+		code int
+		want string
+	}{
+		{name: "sign-up NUL name", path: "sign-up/email", body: `{"name":"a\u0000b","email":"n1@example.com","password":"password123"}`,
+			code: 422, want: `{"message":"Failed to create user","code":"FAILED_TO_CREATE_USER"}`},
+		{name: "sign-up NUL image", path: "sign-up/email", body: `{"name":"a","image":"\u0000","email":"n2@example.com","password":"password123"}`,
+			code: 422, want: `{"message":"Failed to create user","code":"FAILED_TO_CREATE_USER"}`},
+		{name: "sign-in NUL password", path: "sign-in/email", body: `{"email":"pg@example.com","password":"\u0000"}`,
+			code: 401, want: `{"message":"Invalid email or password","code":"INVALID_EMAIL_OR_PASSWORD"}`},
+		{name: "revoke-session NUL token", path: "revoke-session", body: `{"token":"\u0000"}`,
+			code: 200, want: `{"status":true}`},
+		{name: "update-user NUL name", path: "update-user", body: `{"name":"\u0000"}`,
+			code: 400, want: `{"message":"[body.name] Invalid input: NUL characters are not allowed","code":"VALIDATION_ERROR"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.t = t
+			wantBody(t, e.do("POST", "/api/auth/"+tt.path, tt.body, cookie(tok), origin), tt.code, tt.want)
+		})
+	}
+	e.t = t
+	if r := e.do("GET", "/api/auth/get-session", "", cookie(tok)); r.code != 200 || !strings.Contains(r.body, `"email":"pg@example.com"`) {
+		t.Fatalf("session lost after the refused requests: %d %s", r.code, r.body)
+	}
+}
