@@ -110,29 +110,39 @@ func (c *SessionChecker) lookup(ctx context.Context, sid string, now time.Time) 
 		c.mu.Unlock()
 		return cur, nil
 	}
-	if len(c.cache) >= maxCheckerEntries {
-		for k, v := range c.cache {
-			if !now.Before(v.until) {
-				delete(c.cache, k)
-			}
-		}
-		if len(c.cache) >= maxCheckerEntries {
-			clear(c.cache)
-		}
-	}
+	c.makeRoom(now)
 	c.cache[sid] = e
 	c.mu.Unlock()
 	return e, nil
+}
+
+// makeRoom keeps the cache under maxCheckerEntries: expired entries go
+// first and, if that is not enough, everything (the store stays the
+// truth, so forgetting only costs lookups). c.mu must be held.
+func (c *SessionChecker) makeRoom(now time.Time) {
+	if len(c.cache) < maxCheckerEntries {
+		return
+	}
+	for k, v := range c.cache {
+		if !now.Before(v.until) {
+			delete(c.cache, k)
+		}
+	}
+	if len(c.cache) >= maxCheckerEntries {
+		clear(c.cache)
+	}
 }
 
 // Invalidate forgets the given sessions and remembers them as ended for
 // ttl, so that this process rejects their tokens at once. Wire it as
 // Service.OnRevoke.
 func (c *SessionChecker) Invalidate(sessionIDs ...string) {
-	until := c.now().Add(c.ttl)
+	now := c.now()
+	until := now.Add(c.ttl)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, id := range sessionIDs {
+		c.makeRoom(now)
 		c.cache[id] = checkEntry{live: false, until: until}
 	}
 }

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -208,5 +209,28 @@ func TestSessionCheckerRevokeDuringLookup(t *testing.T) {
 	}
 	if _, err := chk.Verify(ctx, jwt); !errors.Is(err, ErrSessionEnded) {
 		t.Fatalf("revoked session accepted after a racing lookup: err = %v, want ErrSessionEnded", err)
+	}
+}
+
+// TestSessionCheckerCacheIsBounded: revoking more sessions than the cache
+// holds must not grow it past its bound.
+func TestSessionCheckerCacheIsBounded(t *testing.T) {
+	chk := NewSessionChecker(nil, nil, time.Minute)
+	ids := make([]string, maxCheckerEntries+1000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("s%08d", i)
+	}
+	chk.Invalidate(ids...)
+	chk.mu.Lock()
+	n := len(chk.cache)
+	chk.mu.Unlock()
+	if n > maxCheckerEntries {
+		t.Fatalf("cache holds %d entries, bound %d", n, maxCheckerEntries)
+	}
+	chk.mu.Lock()
+	_, last := chk.cache[ids[len(ids)-1]]
+	chk.mu.Unlock()
+	if !last {
+		t.Fatal("the latest revocation was dropped")
 	}
 }
