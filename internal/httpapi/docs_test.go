@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -73,5 +74,57 @@ func TestDocsPage(t *testing.T) {
 func TestDocsFS(t *testing.T) {
 	if err := fstest.TestFS(docsFS, "docs/index.html", "docs/docs.js", "docs/docs.css"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestStaticConditionalRequests: the document and the docs assets answer
+// range and conditional requests with 200, 304 or a JSON 412, never with
+// http.ServeContent's plain-text 416 or an empty 412.
+func TestStaticConditionalRequests(t *testing.T) {
+	e := newEnv(t)
+	for _, p := range []string{"/openapi.json", "/docs", "/docs/docs.js"} {
+		etag := e.do(req{Method: "GET", Path: p}).mustStatus(t, http.StatusOK).Header.Get("ETag")
+		if etag == "" {
+			t.Fatalf("%s: no ETag", p)
+		}
+		tests := []struct {
+			name, header, value string
+			want                int
+		}{
+			{name: "unsatisfiable range", header: "Range", value: "bytes=999999-", want: http.StatusOK},
+			{name: "partial range", header: "Range", value: "bytes=0-1", want: http.StatusOK},
+			{name: "If-Match other", header: "If-Match", value: `"nope"`, want: http.StatusPreconditionFailed},
+			{name: "If-Match current", header: "If-Match", value: `"x", ` + etag, want: http.StatusOK},
+			{name: "If-Match any", header: "If-Match", value: "*", want: http.StatusOK},
+			{name: "If-None-Match current", header: "If-None-Match", value: "W/" + etag, want: http.StatusNotModified},
+			{name: "If-None-Match other", header: "If-None-Match", value: `"nope"`, want: http.StatusOK},
+		}
+		for _, tt := range tests {
+			t.Run(p+"/"+tt.name, func(t *testing.T) {
+				r := httptestRequest("GET", p)
+				r.Header.Set(tt.header, tt.value)
+				rec := serve(e, r)
+				if rec.Code != tt.want {
+					t.Fatalf("status %d, want %d; body %q", rec.Code, tt.want, rec.Body)
+				}
+				switch rec.Code {
+				case http.StatusOK:
+					if rec.Body.Len() == 0 || rec.Header().Get("Content-Length") != strconv.Itoa(rec.Body.Len()) {
+						t.Errorf("body %d bytes, Content-Length %q", rec.Body.Len(), rec.Header().Get("Content-Length"))
+					}
+				case http.StatusNotModified:
+					if rec.Body.Len() != 0 {
+						t.Errorf("304 with a body")
+					}
+				default:
+					response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}.errBody(t)
+				}
+			})
+		}
+		// HEAD: headers, no body.
+		rec := serve(e, httptestRequest("HEAD", p))
+		if rec.Code != http.StatusOK || rec.Body.Len() != 0 || rec.Header().Get("ETag") != etag {
+			t.Errorf("HEAD %s: %d, %d body bytes, ETag %q", p, rec.Code, rec.Body.Len(), rec.Header().Get("ETag"))
+		}
 	}
 }
