@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"unicode/utf16"
 
 	"golang.org/x/crypto/scrypt"
@@ -44,10 +46,25 @@ func PasswordLength(s string) int {
 	return n
 }
 
+// scryptSlots bounds how many scrypt computations run at once. Each one
+// allocates 128*N*r bytes (32 MiB) and keeps a CPU busy for tens of
+// milliseconds, so a flood of sign-in attempts (unknown emails cost the
+// same work) would otherwise exhaust memory long before CPU. Better Auth
+// gets the same bound from Node's libuv thread pool (4 threads). Waiting
+// callers queue; the CPU is saturated either way, so throughput is the
+// same.
+var scryptSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+
+// scryptRuns counts scrypt computations that got a slot (for tests).
+var scryptRuns atomic.Int64
+
 // scryptKey derives the 64-byte key over the NFKC-normalised password with
 // salt (the salt's bytes exactly as given: Better Auth passes the hex
 // string itself).
 func scryptKey(password string, salt []byte) ([]byte, error) {
+	scryptSlots <- struct{}{}
+	defer func() { <-scryptSlots }()
+	scryptRuns.Add(1)
 	return scrypt.Key([]byte(norm.NFKC.String(password)), salt, ScryptN, ScryptR, ScryptP, ScryptKeyLen)
 }
 

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -122,5 +123,50 @@ func BenchmarkScryptHash(b *testing.B) {
 		if _, err := HashPassword("password123"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestScryptConcurrencyIsBounded: each scrypt computation takes 32 MiB, so
+// only cap(scryptSlots) may run at once; a hash started while every slot
+// is busy waits for one to free.
+func TestScryptConcurrencyIsBounded(t *testing.T) {
+	for range cap(scryptSlots) {
+		scryptSlots <- struct{}{}
+	}
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			for range cap(scryptSlots) {
+				<-scryptSlots
+			}
+		}
+	}
+	t.Cleanup(release)
+	runs := scryptRuns.Load()
+	done := make(chan error, 1)
+	go func() {
+		_, err := HashPassword("password123")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("HashPassword ran while every scrypt slot was taken (err %v)", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if n := scryptRuns.Load(); n != runs {
+		t.Fatalf("%d scrypt computation(s) started while every slot was taken", n-runs)
+	}
+	release()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := scryptRuns.Load(); n != runs+1 {
+			t.Fatalf("scrypt runs went from %d to %d, want one more", runs, n)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("HashPassword did not finish after the slots were freed")
 	}
 }
