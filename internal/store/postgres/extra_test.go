@@ -5,32 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/store/sqlutil"
+	"github.com/latchhq/latch/internal/store/storetest"
 )
 
 func TestMigrateConcurrentAndTwice(t *testing.T) {
 	u := freshSchema(t)
-	const handles = 4
-	var (
-		wg   sync.WaitGroup
-		dbs  [handles]*DB
-		errs [handles]error
-	)
-	for i := range handles {
-		wg.Go(func() { dbs[i], errs[i] = Open(context.Background(), u) })
-	}
-	wg.Wait()
-	for i := range handles {
-		if errs[i] != nil {
-			t.Fatalf("concurrent Open %d: %v", i, errs[i])
-		}
-		t.Cleanup(func() { _ = dbs[i].Close() })
-	}
+	dbs := storetest.OpenConcurrently(t, 4, func() (*DB, error) { return Open(context.Background(), u) })
 	ms, err := sqlutil.LoadMigrations(migrationFS, "migrations")
 	if err != nil {
 		t.Fatal(err)

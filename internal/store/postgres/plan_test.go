@@ -1,12 +1,10 @@
 package postgres
 
 import (
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/latchhq/latch"
+	"github.com/latchhq/latch/internal/store/storetest"
 )
 
 // TestListUsesIndex checks with EXPLAIN that every listing (each sort,
@@ -29,41 +27,26 @@ func TestListUsesIndex(t *testing.T) {
 	if _, err := db.W.Exec(`ANALYZE task`); err != nil {
 		t.Fatal(err)
 	}
-	indexes := map[latch.TaskSort]string{
-		latch.SortCreated: "task_user_created_idx",
-		latch.SortUpdated: "task_user_updated_idx",
-		latch.SortTitle:   "task_user_title_idx",
-	}
-	for sort, index := range indexes {
-		for _, status := range []latch.TaskStatus{latch.StatusAll, latch.StatusPending, latch.StatusCompleted} {
-			for _, desc := range []bool{false, true} {
-				for _, cursor := range []bool{false, true} {
-					f := latch.TaskFilter{UserID: "heavy", Sort: sort, Status: status, Desc: desc, Limit: 50, Offset: 10}
-					if cursor {
-						f.After = &latch.TaskCursor{Time: time.Now(), Title: "t5", ID: 7}
-					}
-					name := fmt.Sprintf("sort=%s/status=%s/desc=%v/cursor=%v", sort, status, desc, cursor)
-					t.Run(name, func(t *testing.T) {
-						lq := db.BuildList(f)
-						plan := explain(t, db, lq.Page, lq.PageArgs)
-						if !strings.Contains(plan, "Index Scan") || !strings.Contains(plan, "using "+index+" on task") || hasNode(plan, "Sort") {
-							t.Fatalf("page plan does not walk %s in order:\n%s\n%s", index, lq.Page, plan)
-						}
-						// The count is checked for a typical owner; for one
-						// holding a large share of the table a sequential
-						// scan is the right plan.
-						light := f
-						light.UserID = "user3"
-						if lq := db.BuildList(light); lq.Count != "" {
-							plan := explain(t, db, lq.Count, lq.CountArgs)
-							if hasNode(plan, "Seq Scan") || !strings.Contains(plan, "task_user_") {
-								t.Fatalf("count plan reads beyond the owner's rows:\n%s", plan)
-							}
-						}
-					})
+	for _, shape := range storetest.ListShapes("heavy") {
+		f, index := shape.Filter, shape.Index
+		t.Run(shape.Name, func(t *testing.T) {
+			lq := db.BuildList(f)
+			plan := explain(t, db, lq.Page, lq.PageArgs)
+			if !strings.Contains(plan, "Index Scan") || !strings.Contains(plan, "using "+index+" on task") || hasNode(plan, "Sort") {
+				t.Fatalf("page plan does not walk %s in order:\n%s\n%s", index, lq.Page, plan)
+			}
+			// The count is checked for a typical owner; for one
+			// holding a large share of the table a sequential
+			// scan is the right plan.
+			light := f
+			light.UserID = "user3"
+			if lq := db.BuildList(light); lq.Count != "" {
+				plan := explain(t, db, lq.Count, lq.CountArgs)
+				if hasNode(plan, "Seq Scan") || !strings.Contains(plan, "task_user_") {
+					t.Fatalf("count plan reads beyond the owner's rows:\n%s", plan)
 				}
 			}
-		}
+		})
 	}
 }
 

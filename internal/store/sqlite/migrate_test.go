@@ -6,7 +6,6 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/store/sqlutil"
+	"github.com/latchhq/latch/internal/store/storetest"
 )
 
 func countMigrations(t *testing.T, db *DB) int {
@@ -27,22 +27,7 @@ func countMigrations(t *testing.T, db *DB) int {
 
 func TestMigrateConcurrentAndTwice(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.db")
-	const handles = 4
-	var (
-		wg   sync.WaitGroup
-		dbs  [handles]*DB
-		errs [handles]error
-	)
-	for i := range handles {
-		wg.Go(func() { dbs[i], errs[i] = Open(context.Background(), path) })
-	}
-	wg.Wait()
-	for i := range handles {
-		if errs[i] != nil {
-			t.Fatalf("concurrent Open %d: %v", i, errs[i])
-		}
-		t.Cleanup(func() { _ = dbs[i].Close() })
-	}
+	dbs := storetest.OpenConcurrently(t, 4, func() (*DB, error) { return Open(context.Background(), path) })
 	ms, err := sqlutil.LoadMigrations(migrationFS, "migrations")
 	if err != nil {
 		t.Fatal(err)

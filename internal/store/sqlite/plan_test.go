@@ -1,12 +1,10 @@
 package sqlite
 
 import (
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/latchhq/latch"
+	"github.com/latchhq/latch/internal/store/storetest"
 )
 
 // TestListUsesIndex checks with EXPLAIN QUERY PLAN that every listing
@@ -28,36 +26,21 @@ func TestListUsesIndex(t *testing.T) {
 	if _, err := db.W.Exec(`ANALYZE`); err != nil {
 		t.Fatal(err)
 	}
-	indexes := map[latch.TaskSort]string{
-		latch.SortCreated: "task_user_created_idx",
-		latch.SortUpdated: "task_user_updated_idx",
-		latch.SortTitle:   "task_user_title_idx",
-	}
-	for sort, index := range indexes {
-		for _, status := range []latch.TaskStatus{latch.StatusAll, latch.StatusPending, latch.StatusCompleted} {
-			for _, desc := range []bool{false, true} {
-				for _, cursor := range []bool{false, true} {
-					f := latch.TaskFilter{UserID: "user3", Sort: sort, Status: status, Desc: desc, Limit: 50, Offset: 10}
-					if cursor {
-						f.After = &latch.TaskCursor{Time: time.Now(), Title: "t5", ID: 7}
-					}
-					name := fmt.Sprintf("sort=%s/status=%s/desc=%v/cursor=%v", sort, status, desc, cursor)
-					t.Run(name, func(t *testing.T) {
-						lq := db.BuildList(f)
-						plan := explain(t, db, lq.Page, lq.PageArgs)
-						if !strings.Contains(plan, "USING INDEX "+index+" (user_id=?") || strings.Contains(plan, "TEMP B-TREE") {
-							t.Fatalf("page plan does not walk %s in order:\n%s\n%s", index, lq.Page, plan)
-						}
-						if lq.Count != "" {
-							plan := explain(t, db, lq.Count, lq.CountArgs)
-							if !strings.Contains(plan, "(user_id=?)") || strings.Contains(plan, "SCAN task") {
-								t.Fatalf("count plan scans beyond the owner's rows:\n%s", plan)
-							}
-						}
-					})
+	for _, shape := range storetest.ListShapes("user3") {
+		f, index := shape.Filter, shape.Index
+		t.Run(shape.Name, func(t *testing.T) {
+			lq := db.BuildList(f)
+			plan := explain(t, db, lq.Page, lq.PageArgs)
+			if !strings.Contains(plan, "USING INDEX "+index+" (user_id=?") || strings.Contains(plan, "TEMP B-TREE") {
+				t.Fatalf("page plan does not walk %s in order:\n%s\n%s", index, lq.Page, plan)
+			}
+			if lq.Count != "" {
+				plan := explain(t, db, lq.Count, lq.CountArgs)
+				if !strings.Contains(plan, "(user_id=?)") || strings.Contains(plan, "SCAN task") {
+					t.Fatalf("count plan scans beyond the owner's rows:\n%s", plan)
 				}
 			}
-		}
+		})
 	}
 }
 
