@@ -115,7 +115,9 @@ async function check(name, req) {
   if (ac !== lc) problems.push(`set-cookie:\n        better-auth ${ac}\n        latch       ${lc}`);
   for (const k of Object.keys({ ...a.headers, ...l.headers })) {
     if (k === "x-retry-after" && a.headers[k] && l.headers[k]) {
-      if (Math.abs(Number(a.headers[k]) - Number(l.headers[k])) > 1) problems.push(`header ${k}: better-auth ${a.headers[k]}, latch ${l.headers[k]}`);
+      // seconds left in the window: timing-dependent, so only roughly equal
+      const [x, y] = [Number(a.headers[k]), Number(l.headers[k])];
+      if (!(y >= 1 && y <= 10) || Math.abs(x - y) > 2) problems.push(`header ${k}: better-auth ${a.headers[k]}, latch ${l.headers[k]}`);
       continue;
     }
     if (k === "access-control-expose-headers") {
@@ -149,10 +151,13 @@ const clear = () => { jars.ba.clear(); jars.latch.clear(); };
 if (rateLimited) {
   // Latch must run with rate limiting on and LATCH_IP_HEADER=X-Forwarded-For.
   const ip = { "x-forwarded-for": `198.51.100.${crypto.randomInt(1, 250)}` };
+  // Bodies that fail validation (400, no password hashing) so that both
+  // servers see the four requests within milliseconds of each other even
+  // under -race; the limiter counts a request before it is handled.
   for (let i = 1; i <= 4; i++) {
-    await check(`sign-in #${i} from one IP within 10 s`, { method: "POST", path: "/sign-in/email", body: { email, password: "wrong-password" }, headers: ip, cookie: false });
+    await check(`sign-in #${i} from one IP within 10 s`, { method: "POST", path: "/sign-in/email", body: { email }, headers: ip, cookie: false });
   }
-  await check("sign-in from another IP", { method: "POST", path: "/sign-in/email", body: { email, password: "wrong-password" }, headers: { "x-forwarded-for": "192.0.2.77" }, cookie: false });
+  await check("sign-in from another IP", { method: "POST", path: "/sign-in/email", body: { email }, headers: { "x-forwarded-for": "192.0.2.77" }, cookie: false });
   await check("get-session from the limited IP (own bucket)", { method: "GET", path: "/get-session", headers: ip, cookie: false });
   finish();
 }
