@@ -119,12 +119,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 // Migrate applies any pending embedded migrations. Running it again, or
 // from several processes at once, is safe.
 func (db *DB) Migrate(ctx context.Context) error {
-	ms, err := sqlutil.LoadMigrations(migrationFS, "migrations")
-	if err != nil {
-		return err
-	}
-	_, err = db.Store.Migrate(ctx, ms)
-	return err
+	return db.MigrateFS(ctx, migrationFS, "migrations")
 }
 
 // Close closes the pool.

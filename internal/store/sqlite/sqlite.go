@@ -157,12 +157,7 @@ func isBusy(err error) bool {
 // Migrate applies any pending embedded migrations. Running it again, or
 // from several processes at once, is safe.
 func (db *DB) Migrate(ctx context.Context) error {
-	ms, err := sqlutil.LoadMigrations(migrationFS, "migrations")
-	if err != nil {
-		return err
-	}
-	_, err = db.Store.Migrate(ctx, ms)
-	return err
+	return db.MigrateFS(ctx, migrationFS, "migrations")
 }
 
 // Path returns the database file path.

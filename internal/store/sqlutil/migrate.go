@@ -71,6 +71,17 @@ func (s *Store) Migrate(ctx context.Context, ms []Migration) (int, error) {
 	return applied, nil
 }
 
+// MigrateFS loads the migrations in dir of fsys (see LoadMigrations) and
+// applies the pending ones (see Migrate).
+func (s *Store) MigrateFS(ctx context.Context, fsys fs.FS, dir string) error {
+	ms, err := LoadMigrations(fsys, dir)
+	if err != nil {
+		return err
+	}
+	_, err = s.Migrate(ctx, ms)
+	return err
+}
+
 func (s *Store) migrateOne(ctx context.Context, m Migration) (bool, error) {
 	tx, err := s.W.BeginTx(ctx, nil)
 	if err != nil {
