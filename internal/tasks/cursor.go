@@ -18,10 +18,14 @@ import (
 // plus the listing it belongs to, so that a cursor cannot silently be
 // applied to another ordering.
 type Cursor struct {
+	// Status is the status filter of the listing.
 	Status latch.TaskStatus
-	Sort   latch.TaskSort
-	Desc   bool
-	After  latch.TaskCursor
+	// Sort is the sort key of the listing.
+	Sort latch.TaskSort
+	// Desc is true for a descending listing.
+	Desc bool
+	// After is the keyset position of the last task of the page.
+	After latch.TaskCursor
 }
 
 // MaxCursorLen bounds an encoded cursor; longer input is rejected before

@@ -22,8 +22,10 @@ const MaxOffset = math.MaxInt32
 
 // ListQuery is a parsed, validated set of list parameters.
 type ListQuery struct {
+	// Status filters by completion.
 	Status latch.TaskStatus
-	Sort   latch.TaskSort
+	// Sort is the sort key.
+	Sort latch.TaskSort
 	// Desc is true for order=desc.
 	Desc bool
 	// Limit is 1..latch.MaxPageSize.

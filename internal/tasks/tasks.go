@@ -58,6 +58,7 @@ func NewService(store latch.TaskStore) *Service {
 
 // Page is one page of a listing, ready to be rendered.
 type Page struct {
+	// Tasks are the tasks of the page, never nil.
 	Tasks []latch.Task
 	// Total counts every matching task; -1 in cursor mode.
 	Total int

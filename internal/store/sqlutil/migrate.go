@@ -13,9 +13,12 @@ import (
 
 // Migration is one numbered SQL file.
 type Migration struct {
+	// Version is the NNNN number of the file name.
 	Version int
-	Name    string
-	SQL     string
+	// Name is the file name without .sql.
+	Name string
+	// SQL is the file's content, run as one script in one transaction.
+	SQL string
 }
 
 // LoadMigrations reads the files named NNNN_name.sql in dir of fsys,

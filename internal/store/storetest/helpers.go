@@ -17,8 +17,11 @@ import (
 // ListShape is one kind of listing a backend's query-plan test checks:
 // the filter, a subtest name, and the index that must serve it.
 type ListShape struct {
-	Name   string
-	Index  string
+	// Name names the subtest.
+	Name string
+	// Index is the index that must serve the listing.
+	Index string
+	// Filter is the listing.
 	Filter latch.TaskFilter
 }
 
