@@ -85,16 +85,7 @@ func (s *Store) ToggleTask(ctx context.Context, userID string, id int64) (*latch
 
 // DeleteTask implements latch.TaskStore.
 func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
-	res, err := s.W.ExecContext(ctx, s.q(`DELETE FROM task WHERE id = ? AND user_id = ?`), id, userID)
-	if err != nil {
-		return s.Err("delete task", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return s.Err("delete task", err)
-	} else if n == 0 {
-		return s.Err("delete task", latch.ErrNotFound)
-	}
-	return nil
+	return s.execOne(ctx, "delete task", `DELETE FROM task WHERE id = ? AND user_id = ?`, id, userID)
 }
 
 // ListQuery is the SQL of one listing: the page query (fetching one row
