@@ -89,7 +89,7 @@ func (s *Service) ListSessions(ctx context.Context, cur *latch.Session) ([]latch
 // SignOut deletes the session with this token, if any. Store errors are
 // logged, not returned, as Better Auth does: sign-out always succeeds.
 func (s *Service) SignOut(ctx context.Context, token string) {
-	if token == "" {
+	if !plausibleToken(token) {
 		return
 	}
 	sess, _, err := s.Sessions.SessionByToken(ctx, token)

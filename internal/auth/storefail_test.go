@@ -14,6 +14,7 @@ import (
 type refusingStore struct {
 	latch.UserStore
 	latch.SessionStore
+	refused *int // how many calls carried a value the database refuses
 }
 
 var errNULRefused = errors.New(`invalid byte sequence for encoding "UTF8": 0x00`)
@@ -27,9 +28,18 @@ func (r refusingStore) CreateUser(ctx context.Context, u *latch.User, a *latch.A
 
 func (r refusingStore) SessionByToken(ctx context.Context, tok string) (*latch.Session, *latch.User, error) {
 	if strings.ContainsRune(tok, 0) {
+		*r.refused++
 		return nil, nil, errNULRefused
 	}
 	return r.SessionStore.SessionByToken(ctx, tok)
+}
+
+func (r refusingStore) DeleteSession(ctx context.Context, userID, tok string) error {
+	if strings.ContainsRune(tok, 0) {
+		*r.refused++
+		return errNULRefused
+	}
+	return r.SessionStore.DeleteSession(ctx, userID, tok)
 }
 
 // TestStoreRefusalIsNotA500: input the database refuses gets Better
@@ -37,7 +47,8 @@ func (r refusingStore) SessionByToken(ctx context.Context, tok string) (*latch.S
 // an impossible token is a no-op), not an unexpected error (HTTP 500).
 func TestStoreRefusalIsNotA500(t *testing.T) {
 	s, _, db := newService(t)
-	rs := refusingStore{UserStore: db, SessionStore: db}
+	var refused int
+	rs := refusingStore{UserStore: db, SessionStore: db, refused: &refused}
 	s.Users, s.Sessions = rs, rs
 	ctx := context.Background()
 
@@ -59,6 +70,10 @@ func TestStoreRefusalIsNotA500(t *testing.T) {
 		if _, _, _, err := s.Session(ctx, tok, SessionOptions{}); !errors.Is(err, ErrNoSession) {
 			t.Errorf("Session(%q...) err = %v, want ErrNoSession", tok[:min(len(tok), 8)], err)
 		}
+		s.SignOut(ctx, tok)
+	}
+	if refused != 0 {
+		t.Errorf("%d store calls carried an impossible token", refused)
 	}
 	if _, _, _, err := s.Session(ctx, sess.Token, SessionOptions{}); err != nil {
 		t.Errorf("a real session no longer resolves: %v", err)
