@@ -78,6 +78,10 @@ func TestChangePassword(t *testing.T) {
 		t.Fatalf("revoke change: %d %s", r.code, r.body)
 	}
 	wantCookies(t, r, sessionCookie(nt))
+	// The bearer plugin announces the new session to token clients.
+	if got := r.header.Get("Set-Auth-Token"); got != auth.Sign(testSecret, nt) {
+		t.Fatalf("change-password set-auth-token = %q, want the new signed token", got)
+	}
 	for _, old := range []string{tok, other} {
 		wantBody(t, e.do("GET", "/api/auth/get-session", "", cookie(old)), 200, "null")
 	}
