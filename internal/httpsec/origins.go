@@ -69,7 +69,11 @@ type customPattern struct {
 //     allowed in the authority and path.
 //
 // In wildcards "*" matches any run of characters except "/" and "\", and "?"
-// one such character. Blank entries are skipped. Errors wrap ErrBadOrigin.
+// one such character. A wildcard whose host has no letter or digit ("*",
+// "https://*") is refused: trusted origins get credentialed CORS, so it
+// would let every web site act as the signed-in user (Better Auth itself
+// sets no CORS headers and accepts it). Blank entries are skipped. Errors
+// wrap ErrBadOrigin.
 func NewOrigins(baseURL string, extra []string) (*Origins, error) {
 	base, ok := originOf(baseURL)
 	if !ok || !hasOnlyPath(baseURL) {
@@ -121,6 +125,11 @@ func (o *Origins) add(e string) error {
 	}
 	wild := strings.ContainsAny(e, "*?")
 	sep := strings.Index(e, "://")
+	if wild && matchesAnyHost(e, sep) {
+		// Trusted origins get credentialed CORS: "*" would let every web
+		// site read a signed-in user's session tokens.
+		return bad("wildcard matches every host; name a domain, for example https://*.example.com")
+	}
 	if wild && sep < 0 {
 		lower := strings.ToLower(e)
 		o.hostGlob = append(o.hostGlob, ipGlob{re: compileGlob(lower), ipOnly: ipOnlyPattern(lower)})
@@ -173,6 +182,34 @@ func (o *Origins) add(e string) error {
 	o.custom = append(o.custom, p)
 	o.entries = append(o.entries, e)
 	return nil
+}
+
+// matchesAnyHost reports whether an http(s) or host-only wildcard entry
+// has no literal letter or digit in its host ("*", "*.*", "https://*:*"),
+// so that it would trust every site. sep is the index of "://" or -1.
+func matchesAnyHost(e string, sep int) bool {
+	authority := e
+	if sep >= 0 {
+		scheme := strings.ToLower(e[:sep])
+		if scheme != "http" && scheme != "https" && strings.Trim(scheme, "*?") != "" {
+			return false // custom schemes are pinned by their scheme
+		}
+		authority = e[sep+3:]
+	}
+	if i := strings.IndexAny(authority, "/#"); i >= 0 {
+		authority = authority[:i]
+	}
+	host := authority
+	if i := strings.LastIndexByte(authority, ':'); i >= 0 && !strings.Contains(authority, "]") {
+		host = authority[:i]
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i] | 0x20
+		if 'a' <= c && c <= 'z' || '0' <= host[i] && host[i] <= '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Base returns the normalised origin of the base URL, for example

@@ -22,6 +22,14 @@ func TestNewOriginsErrors(t *testing.T) {
 		{name: "extra javascript scheme", base: "http://localhost:3000", extra: []string{"javascript://"}},
 		{name: "extra http without slashes", base: "http://localhost:3000", extra: []string{"https:example.com"}},
 		{name: "extra wildcard with path", base: "http://localhost:3000", extra: []string{"https://*.example.com/x"}},
+		// Trusted origins get credentialed CORS: a pattern that matches
+		// every host would hand session tokens to any web site.
+		{name: "extra star", base: "http://localhost:3000", extra: []string{"*"}},
+		{name: "extra star dot star", base: "http://localhost:3000", extra: []string{"*.*"}},
+		{name: "extra https star", base: "http://localhost:3000", extra: []string{"https://*"}},
+		{name: "extra http star port", base: "http://localhost:3000", extra: []string{"http://*:3000"}},
+		{name: "extra star scheme star host", base: "http://localhost:3000", extra: []string{"*://*"}},
+		{name: "extra question marks", base: "http://localhost:3000", extra: []string{"https://???.*"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
