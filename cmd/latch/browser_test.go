@@ -183,9 +183,9 @@ func TestBrowserFlows(t *testing.T) {
 		b.waitFor("the length message", `document.querySelector("#password-error").textContent.includes("8 characters")`)
 	})
 
+	bob := newBrowserUser(t, "Bob Stone")
 	step("second user never sees the first user's tasks", func(t *testing.T) {
 		a.t = t
-		bob := newBrowserUser(t, "Bob Stone")
 		b := newBrowserTab(t, browser, ts.URL)
 		b.register(bob)
 		b.waitFor("the empty state", `document.querySelector("#list-state .empty-title")?.textContent === "No tasks yet"`)
@@ -233,6 +233,30 @@ func TestBrowserFlows(t *testing.T) {
 		a.waitFor("the way back", `location.pathname === "/" && location.search === "?filter=pending"`)
 		a.onDashboard()
 		a.wantTitles("Buy oat milk")
+	})
+
+	step("another user signing in in another tab takes over the page", func(t *testing.T) {
+		a.t = t
+		// A second tab of the same browser (same cookies) switches to Bob.
+		ctx, cancel := chromedp.NewContext(a.ctx)
+		defer cancel()
+		if err := chromedp.Do(ctx); err != nil { // opens the tab, no timeout on purpose
+			t.Fatal(err)
+		}
+		same := &browserTab{t: t, ctx: ctx, base: ts.URL}
+		same.open("/")
+		same.onDashboard()
+		same.do(clickOn("#sign-out"))
+		same.waitFor("the sign-in page", `location.pathname === "/login"`)
+		same.signIn(bob)
+		same.onDashboard()
+		// Alice's page acts: her JWT's session is gone, the fresh JWT is
+		// Bob's, so the page starts over as Bob instead of mixing the two.
+		a.do(clickOn(a.taskSel("Buy oat milk") + " .task-check"))
+		a.waitFor("Bob's page", `document.querySelector("#user-name")?.textContent === "Bob Stone"`)
+		a.onDashboard()
+		a.do(clickOn(`.filter[data-filter="all"]`))
+		a.wantTitles("Bob's only task")
 	})
 }
 

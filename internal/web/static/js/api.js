@@ -137,33 +137,57 @@ function setToken(token) {
   jwtAt = Date.now();
 }
 
-async function refreshToken() {
-  jwt = null;
-  const res = await send('/api/auth/token');
-  if (res.status === 401) return false;
-  const body = await readBody(res);
-  if (!res.ok) throw errorFrom(res, body);
-  if (!body || typeof body.token !== 'string') return false;
-  setToken(body.token);
-  return true;
+let tokenPromise = null;
+
+/**
+ * Fetches a fresh JWT from /api/auth/token. Resolves to false when the
+ * session is gone. Calls made while one is on the way share it.
+ */
+function refreshToken() {
+  if (!tokenPromise) {
+    jwt = null;
+    tokenPromise = (async () => {
+      const res = await send('/api/auth/token');
+      if (res.status === 401) return false;
+      const body = await readBody(res);
+      if (!res.ok) throw errorFrom(res, body);
+      if (!body || typeof body.token !== 'string') return false;
+      setToken(body.token);
+      return true;
+    })().finally(() => {
+      tokenPromise = null;
+    });
+  }
+  return tokenPromise;
 }
 
 async function taskCall(path, options = {}) {
   const session = await requireSession();
   const base = `/api/${encodeURIComponent(session.user.id)}/tasks`;
   if ((!jwt || Date.now() - jwtAt > JWT_MAX_AGE_MS) && !(await refreshToken())) return redirectToLogin();
-  for (let attempt = 0; ; attempt++) {
+  let refreshed = false;
+  let rechecked = false;
+  for (;;) {
     const res = await send(base + path, { ...options, headers: { Authorization: `Bearer ${jwt}` } });
-    if (res.status === 401 && attempt === 0) {
+    if (res.status === 401 && !refreshed) {
+      // The JWT expired or its session ended: one fresh JWT, one retry.
+      refreshed = true;
       if (await refreshToken()) continue;
       return redirectToLogin();
     }
     if (res.status === 401) return redirectToLogin();
-    if (res.status === 403) {
-      // The token names another user than this page: someone signed in as
-      // another user in another tab. Start over with the new session.
-      location.reload();
-      return leaving();
+    if (res.status === 403 && !rechecked) {
+      rechecked = true;
+      // The JWT names another user than this page: someone may have signed
+      // in as another user in another tab. Start over with that session.
+      const now = await getSession({ fresh: true });
+      if (!now) return redirectToLogin();
+      if (now.user.id !== session.user.id) {
+        location.reload();
+        return leaving();
+      }
+      if (await refreshToken()) continue;
+      return redirectToLogin();
     }
     const body = await readBody(res);
     if (!res.ok) throw errorFrom(res, body);
