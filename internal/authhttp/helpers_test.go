@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/scrypt"
 
+	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
 	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/store/sqlite"
@@ -78,6 +79,21 @@ func newEnv(t testing.TB, baseURL string) *env {
 		t.Fatalf("sqlite.Open: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
+	e := newEnvOn(t, db, baseURL)
+	e.db = db
+	return e
+}
+
+// stores is what a test env needs from a database.
+type stores interface {
+	latch.UserStore
+	latch.SessionStore
+}
+
+// newEnvOn builds the Server of an env over db: fake clock, cheap hasher,
+// HS256 tokens, the base URL's origin trusted, client IP 127.0.0.1.
+func newEnvOn(t testing.TB, db stores, baseURL string) *env {
+	t.Helper()
 	clk := &fakeClock{t: time.Date(2026, 11, 28, 6, 25, 34, 41_000_000, time.UTC)}
 	svc := auth.New(db, db)
 	svc.Now = clk.Now
@@ -89,7 +105,7 @@ func newEnv(t testing.TB, baseURL string) *env {
 	srv := &Server{Service: svc, Tokens: hs, Secret: testSecret, BaseURL: baseURL,
 		Origins:  httpsec.MustOrigins(baseURL),
 		ClientIP: func(*http.Request) string { return "127.0.0.1" }}
-	return &env{t: t, clk: clk, db: db, svc: svc, tokens: hs, srv: srv, h: srv.Handler()}
+	return &env{t: t, clk: clk, svc: svc, tokens: hs, srv: srv, h: srv.Handler()}
 }
 
 // resp is a recorded response.

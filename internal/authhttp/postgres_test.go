@@ -4,18 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for the schema
-	"github.com/latchhq/latch/internal/auth"
-	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/store/postgres"
-	"github.com/latchhq/latch/token"
 )
 
 // newPostgresEnv is newEnv on PostgreSQL, in a schema of its own dropped
@@ -53,18 +48,7 @@ func newPostgresEnv(t *testing.T) *env {
 		t.Fatalf("postgres.Open: %v", err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	clk := &fakeClock{t: time.Date(2026, 11, 28, 6, 25, 34, 41_000_000, time.UTC)}
-	svc := auth.New(db, db)
-	svc.Now = clk.Now
-	svc.Hasher = cheapHasher{}
-	hs, err := token.NewHS256([][]byte{testSecret}, token.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &Server{Service: svc, Tokens: hs, Secret: testSecret, BaseURL: "http://localhost:3000",
-		Origins:  httpsec.MustOrigins("http://localhost:3000"),
-		ClientIP: func(*http.Request) string { return "127.0.0.1" }}
-	return &env{t: t, clk: clk, svc: svc, tokens: hs, srv: srv, h: srv.Handler()}
+	return newEnvOn(t, db, "http://localhost:3000")
 }
 
 // TestPostgresRefusedInputIsNot500: PostgreSQL refuses NUL characters in
