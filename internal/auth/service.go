@@ -238,8 +238,12 @@ func (s *Service) createSession(ctx context.Context, userID string, remember boo
 		life = DontRememberExpiresIn
 	}
 	c := clientFrom(ctx)
+	// The client strings come from request headers: keep them storable on
+	// every backend (PostgreSQL refuses invalid UTF-8 and NUL).
+	ua := strings.ReplaceAll(strings.ToValidUTF8(c.UserAgent, "\uFFFD"), "\x00", "")
+	ip := strings.ReplaceAll(strings.ToValidUTF8(c.IP, "\uFFFD"), "\x00", "")
 	sess := &latch.Session{ID: id, Token: tok, UserID: userID, ExpiresAt: now.Add(life),
-		CreatedAt: now, UpdatedAt: now, IPAddress: c.IP, UserAgent: c.UserAgent}
+		CreatedAt: now, UpdatedAt: now, IPAddress: ip, UserAgent: ua}
 	if err := s.Sessions.CreateSession(ctx, sess); err != nil {
 		return nil, fmt.Errorf("auth: create session: %w", err)
 	}

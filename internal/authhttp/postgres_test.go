@@ -83,6 +83,12 @@ func TestPostgresRefusedInputIsNot500(t *testing.T) {
 		})
 	}
 	e.t = t
+	// Go's server passes header bytes that are not UTF-8; Node reads them
+	// as Latin-1, and so must Latch (PostgreSQL refused the raw bytes).
+	r := e.do("POST", "/api/auth/sign-in/email", `{"email":"pg@example.com","password":"password123"}`, "User-Agent: caf\xe9\xff")
+	if r.code != 200 || !strings.Contains(r.body, `"token":"`) {
+		t.Fatalf("sign-in with a Latin-1 User-Agent: %d %s", r.code, r.body)
+	}
 	if r := e.do("GET", "/api/auth/get-session", "", cookie(tok)); r.code != 200 || !strings.Contains(r.body, `"email":"pg@example.com"`) {
 		t.Fatalf("session lost after the refused requests: %d %s", r.code, r.body)
 	}

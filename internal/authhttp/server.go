@@ -150,7 +150,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		c := &call{s: s, w: w, r: r, jar: &jar{secure: secure}, body: undefined, guard: guard,
 			formLogin: p == "/sign-in/email" || p == "/sign-up/email"}
-		c.ctx = auth.WithClient(r.Context(), auth.Client{IP: s.clientIP(r), UserAgent: r.Header.Get("User-Agent")})
+		c.ctx = auth.WithClient(r.Context(), auth.Client{IP: s.clientIP(r), UserAgent: latin1(r.Header.Get("User-Agent"))})
 		err := c.prepare(rt)
 		if err == nil {
 			err = rt.h(c)
@@ -191,6 +191,23 @@ func (c *call) validate(sc schema) (map[string]any, error) {
 		return nil, err
 	}
 	return obj, nil
+}
+
+// latin1 reads a header value the way Node's HTTP parser does, one byte
+// per character (ISO-8859-1), so that session.userAgent matches what
+// Better Auth stores and is always valid UTF-8 (PostgreSQL refuses
+// invalid UTF-8, which Go's server lets through in header values).
+func latin1(v string) string {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			r := make([]rune, len(v))
+			for j := 0; j < len(v); j++ {
+				r[j] = rune(v[j])
+			}
+			return string(r)
+		}
+	}
+	return v
 }
 
 func (s *Server) clientIP(r *http.Request) string {

@@ -1,6 +1,7 @@
 package authhttp
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -228,4 +229,36 @@ func TestSignOut(t *testing.T) {
 	wantBody(t, e.do("GET", "/api/auth/get-session", "", cookie(tok)), 200, "null")
 	// Without a session it still succeeds.
 	wantBody(t, e.do("POST", "/api/auth/sign-out", "{}"), 200, `{"success":true}`)
+}
+
+// TestUserAgentReadAsLatin1: Node's HTTP parser gives header values one
+// byte per character, so Better Auth stores a UTF-8 "café" User-Agent as
+// "cafÃ©" and a lone 0xFF byte as "ÿ". Latch must store the same (and
+// never bytes that are not UTF-8, which PostgreSQL refuses).
+func TestUserAgentReadAsLatin1(t *testing.T) {
+	e := newEnv(t, "http://localhost:3000")
+	e.signUp("ua@example.com")
+	tests := []struct {
+		name, header, want string
+	}{
+		{name: "ascii", header: "Mozilla/5.0 (X11)", want: "Mozilla/5.0 (X11)"},
+		{name: "utf-8 bytes", header: "caf\xc3\xa9", want: "caf\u00c3\u00a9"},
+		{name: "invalid utf-8", header: "x\xff", want: "x\u00ff"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.t = t
+			r := e.do("POST", "/api/auth/sign-in/email", `{"email":"ua@example.com","password":"password123"}`, "User-Agent: "+tt.header)
+			tok, _ := decode(t, r.body)["token"].(string)
+			r = e.do("GET", "/api/auth/get-session", "", cookie(tok))
+			var got struct {
+				Session struct {
+					UserAgent string `json:"userAgent"`
+				} `json:"session"`
+			}
+			if err := json.Unmarshal([]byte(r.body), &got); err != nil || got.Session.UserAgent != tt.want {
+				t.Fatalf("userAgent = %q (%v), want %q; body %s", got.Session.UserAgent, err, tt.want, r.body)
+			}
+		})
+	}
 }
