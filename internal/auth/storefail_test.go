@@ -79,3 +79,18 @@ func TestStoreRefusalIsNotA500(t *testing.T) {
 		t.Errorf("a real session no longer resolves: %v", err)
 	}
 }
+
+// TestSessionClientStringsAreStorable: whatever a caller passes as the
+// client's IP and user agent, the session row gets valid UTF-8 without
+// NUL, which every backend can store.
+func TestSessionClientStringsAreStorable(t *testing.T) {
+	s, _, _ := newService(t)
+	ctx := WithClient(context.Background(), Client{IP: "1.2.3.4\x00", UserAgent: "a\xffb\x00c"})
+	_, sess, err := s.SignUp(ctx, SignUpInput{Name: "A", Email: "ua@example.com", Password: "password123", RememberMe: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.UserAgent != "a\uFFFDbc" || sess.IPAddress != "1.2.3.4" {
+		t.Fatalf("stored userAgent %q, ip %q; want %q, %q", sess.UserAgent, sess.IPAddress, "a\uFFFDbc", "1.2.3.4")
+	}
+}
