@@ -15,16 +15,7 @@ func cmdServe(ctx context.Context, args []string, env map[string]string, stderr 
 	if len(args) > 0 {
 		return fmt.Errorf("%w: latch serve takes no arguments (settings come from the environment; see latch help)", errUsage)
 	}
-	env, err := mergeEnv(env)
-	if err != nil {
-		return err
-	}
-	cfg, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
-	log := newLogger(cfg, stderr)
-	secret, err := resolveSecret(cfg, log)
+	cfg, log, secret, err := setup(env, stderr, true)
 	if err != nil {
 		return err
 	}
@@ -81,11 +72,7 @@ func cmdMigrate(ctx context.Context, args []string, env map[string]string, stdou
 	if len(args) > 0 {
 		return fmt.Errorf("%w: latch migrate takes no arguments", errUsage)
 	}
-	env, err := mergeEnv(env)
-	if err != nil {
-		return err
-	}
-	cfg, err := loadConfig(env)
+	cfg, _, _, err := setup(env, stderr, false)
 	if err != nil {
 		return err
 	}
@@ -99,4 +86,27 @@ func cmdMigrate(ctx context.Context, args []string, env map[string]string, stdou
 	}
 	fmt.Fprintf(stdout, "migrations applied (%s)\n", kind)
 	return nil
+}
+
+// setup merges .env into env, parses the configuration, builds the logger
+// and, when withSecret is set, resolves the secret: the common start of
+// every subcommand.
+func setup(env map[string]string, stderr io.Writer, withSecret bool) (*Config, *slog.Logger, string, error) {
+	env, err := mergeEnv(env)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	log := newLogger(cfg, stderr)
+	if !withSecret {
+		return cfg, log, "", nil
+	}
+	secret, err := resolveSecret(cfg, log)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return cfg, log, secret, nil
 }

@@ -37,15 +37,7 @@ func cmdToken(ctx context.Context, args []string, env map[string]string, stdin i
 		return fmt.Errorf("%w: latch token issue|verify (see latch help)", errUsage)
 	}
 	sub, args := args[0], args[1:]
-	env, err := mergeEnv(env)
-	if err != nil {
-		return err
-	}
-	cfg, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
-	secret, err := resolveSecret(cfg, newLogger(cfg, stderr))
+	cfg, _, secret, err := setup(env, stderr, true)
 	if err != nil {
 		return err
 	}
