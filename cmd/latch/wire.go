@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -103,21 +104,20 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 }
 
 // eitherVerifier accepts HS256 tokens signed with the shared secret and
-// asymmetric tokens from the configured JWKS, choosing by the token's
-// header so that each verifier pins its own algorithms.
+// asymmetric tokens from the configured JWKS. A token goes to the JWKS
+// verifier only when the HS256 verifier refuses its algorithm, so each
+// verifier pins its own algorithms and the caller sees the error of the
+// verifier that owns the token (for example ErrUnavailable, a 503, when
+// the JWKS cannot be fetched).
 type eitherVerifier struct {
-	hs   *token.HS256
-	jwks *tokenhttp.RemoteJWKS
+	hs   token.Verifier
+	jwks token.Verifier
 }
 
 func (e eitherVerifier) Verify(ctx context.Context, tok string) (token.Claims, error) {
 	c, err := e.hs.Verify(ctx, tok)
-	if err == nil {
-		return c, nil
+	if err == nil || !errors.Is(err, token.ErrAlgorithm) {
+		return c, err
 	}
-	c2, err2 := e.jwks.Verify(ctx, tok)
-	if err2 == nil {
-		return c2, nil
-	}
-	return token.Claims{}, err
+	return e.jwks.Verify(ctx, tok)
 }
