@@ -66,6 +66,7 @@ func TestImportDirection(t *testing.T) {
 		{pkg: "internal/ratelimit", allowed: []string{"."}},
 		{pkg: "internal/httpsec", allowed: []string{".", "internal/reqlog"}},
 		{pkg: "internal/reqlog", allowed: nil},
+		{pkg: "internal/pgtest", allowed: nil}, // imported only by _test.go files
 		{pkg: "internal/web", allowed: nil},
 		{pkg: "internal/httpapi", allowed: []string{".", "internal/tasks", "token", "token/tokenhttp", "internal/reqlog"}},
 		{pkg: "internal/authhttp", allowed: []string{".", "internal/auth", "internal/httpsec", "token", "internal/reqlog"}},

@@ -9,14 +9,12 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/latchhq/latch/internal/pgtest"
 )
 
 // testServer is a real Latch server (the same wiring as `latch serve`)
@@ -143,49 +141,10 @@ func randomHex(t testing.TB, n int) string {
 	return hex.EncodeToString(b)
 }
 
-var pgOnce sync.Mutex
-
 // testPostgresURL returns a PostgreSQL URL whose search_path is a fresh
-// schema, dropped in t.Cleanup. It skips the test when LATCH_TEST_POSTGRES
-// is unset and fails it when the server cannot be reached.
+// schema, dropped in t.Cleanup (see package pgtest: skipped without
+// LATCH_TEST_POSTGRES, failed when it is set but unreachable).
 func testPostgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("LATCH_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("LATCH_TEST_POSTGRES not set: skipping PostgreSQL test")
-	}
-	pgOnce.Lock()
-	defer pgOnce.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("LATCH_TEST_POSTGRES is set but PostgreSQL is unreachable: %v", err)
-	}
-	defer conn.Close(context.Background())
-	schema := "latch_cmd_" + strings.ToLower(randomHex(t, 6))
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("drop schema: %v", err)
-			return
-		}
-		defer c.Close(context.Background())
-		if _, err := c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.URL(t, "latch_cmd_")
 }

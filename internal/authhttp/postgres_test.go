@@ -2,14 +2,10 @@ package authhttp
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for the schema
+	"github.com/latchhq/latch/internal/pgtest"
 	"github.com/latchhq/latch/internal/store/postgres"
 )
 
@@ -18,32 +14,8 @@ import (
 // fails if the database is unreachable.
 func newPostgresEnv(t *testing.T) *env {
 	t.Helper()
-	base := os.Getenv("LATCH_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("LATCH_TEST_POSTGRES not set: skipping PostgreSQL test")
-	}
-	adm, err := sql.Open("pgx", postgres.NormalizeURL(base))
-	if err != nil {
-		t.Fatalf("LATCH_TEST_POSTGRES: %v", err)
-	}
-	t.Cleanup(func() { _ = adm.Close() })
-	schema := "latch_authhttp_" + strings.ToLower(rand.Text()[:10])
-	if _, err := adm.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("PostgreSQL unreachable or create schema failed: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := adm.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	u, err := url.Parse(postgres.NormalizeURL(base))
-	if err != nil {
-		t.Fatalf("LATCH_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(context.Background(), u.String())
+	u := pgtest.URL(t, "latch_authhttp_")
+	db, err := postgres.Open(context.Background(), u)
 	if err != nil {
 		t.Fatalf("postgres.Open: %v", err)
 	}
