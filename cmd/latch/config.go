@@ -27,7 +27,7 @@ var settings = []setting{
 	{"DATABASE_URL", "sqlite:LATCH_DATA_DIR/latch.db", "postgres://, postgresql:// or postgresql+asyncpg:// for PostgreSQL; sqlite:PATH, file:PATH or a path for SQLite"},
 	{"LATCH_DATA_DIR", "./data", "directory for the SQLite database and the generated secret"},
 	{"LATCH_ENV", "development", "development or production (production requires an explicit secret)"},
-	{"LATCH_TRUSTED_ORIGINS", "", "comma-separated extra trusted origins (CORS, CSRF and redirect checks); wildcards like https://*.example.com"},
+	{"LATCH_TRUSTED_ORIGINS", "", "comma-separated extra trusted origins (CORS, CSRF and redirect checks); wildcards like https://*.example.com; patterns that match every host are refused"},
 	{"LATCH_RATE_LIMIT", "true", "false turns every rate limit off (for load tests)"},
 	{"LATCH_TASK_RATE_LIMIT", "600", "task API requests per user per minute"},
 	{"LATCH_IP_HEADER", "", "header carrying the client IP from a trusted proxy (e.g. X-Forwarded-For); empty: the connection address"},
