@@ -150,7 +150,7 @@ func TestEmbeddedFS(t *testing.T) {
 	}
 	want = append(want, "templates/layout.html", "templates/error.html", "static/app.css", "static/favicon.svg",
 		"static/js/api.js", "static/js/ui.js", "static/js/validate.js", "static/js/dashboard.js",
-		"static/js/account.js", "static/js/login.js", "static/js/register.js")
+		"static/js/dashboard-list.js", "static/js/dashboard-state.js", "static/js/account.js", "static/js/login.js", "static/js/register.js")
 	if err := fstest.TestFS(assets, want...); err != nil {
 		t.Fatal(err)
 	}
