@@ -66,7 +66,8 @@ func TestImportDirection(t *testing.T) {
 		{pkg: "internal/ratelimit", allowed: []string{"."}},
 		{pkg: "internal/httpsec", allowed: []string{".", "internal/reqlog"}},
 		{pkg: "internal/reqlog", allowed: nil},
-		{pkg: "internal/pgtest", allowed: nil}, // imported only by _test.go files
+		{pkg: "internal/pgtest", allowed: nil},   // imported only by _test.go files
+		{pkg: "internal/testutil", allowed: nil}, // imported only by _test.go files
 		{pkg: "internal/web", allowed: nil},
 		{pkg: "internal/httpapi", allowed: []string{".", "internal/tasks", "token", "token/tokenhttp", "internal/reqlog"}},
 		{pkg: "internal/authhttp", allowed: []string{".", "internal/auth", "internal/httpsec", "token", "internal/reqlog"}},
@@ -99,6 +100,9 @@ func TestImportDirection(t *testing.T) {
 				continue
 			}
 			ir := rel(imp)
+			if ir == "internal/pgtest" || ir == "internal/testutil" {
+				t.Errorf("%s imports the test helper %s outside a _test.go file", r, ir)
+			}
 			if strings.HasPrefix(ir, "cmd/") {
 				t.Errorf("%s imports %s: nothing may import a command", r, ir)
 			}

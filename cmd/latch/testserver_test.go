@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,11 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/latchhq/latch/internal/pgtest"
+	"github.com/latchhq/latch/internal/testutil"
 )
 
 // testServer is a real Latch server (the same wiring as `latch serve`)
@@ -31,23 +30,8 @@ type testServer struct {
 	done        chan error  // receives serve's result
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer captures what the server logs.
+type syncBuffer = testutil.SyncBuffer
 
 // startTestServer starts Latch with rate limits off and a fresh SQLite
 // database in a temp dir; env overrides any setting (set DATABASE_URL to

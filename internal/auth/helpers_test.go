@@ -5,35 +5,20 @@ import (
 	"encoding/hex"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/scrypt"
 
 	"github.com/latchhq/latch/internal/store/sqlite"
+	"github.com/latchhq/latch/internal/testutil"
 )
 
 // fakeClock is a settable clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type fakeClock = testutil.Clock
 
 func newClock() *fakeClock {
-	return &fakeClock{t: time.Date(2026, 11, 28, 6, 25, 34, 41_000_000, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+	return testutil.NewClock(time.Date(2026, 11, 28, 6, 25, 34, 41_000_000, time.UTC))
 }
 
 // cheapHasher keeps Better Auth's "<salt>:<key hex>" format with a tiny

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/latchhq/latch/internal/auth"
 	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/store/sqlite"
+	"github.com/latchhq/latch/internal/testutil"
 	"github.com/latchhq/latch/token"
 )
 
@@ -28,22 +28,8 @@ var _ Signer = (*token.HS256)(nil)
 
 var testSecret = []byte("test-secret-0123456789-abcdefghijklmnop")
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// fakeClock is a settable clock.
+type fakeClock = testutil.Clock
 
 // cheapHasher keeps Better Auth's hash format with a tiny scrypt cost.
 type cheapHasher struct{}
@@ -94,7 +80,7 @@ type stores interface {
 // HS256 tokens, the base URL's origin trusted, client IP 127.0.0.1.
 func newEnvOn(t testing.TB, db stores, baseURL string) *env {
 	t.Helper()
-	clk := &fakeClock{t: time.Date(2026, 11, 28, 6, 25, 34, 41_000_000, time.UTC)}
+	clk := testutil.NewClock(time.Date(2026, 11, 28, 6, 25, 34, 41_000_000, time.UTC))
 	svc := auth.New(db, db)
 	svc.Now = clk.Now
 	svc.Hasher = cheapHasher{}

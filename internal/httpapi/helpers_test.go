@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -11,12 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/reqlog"
 	"github.com/latchhq/latch/internal/store/sqlite"
+	"github.com/latchhq/latch/internal/testutil"
 	"github.com/latchhq/latch/token"
 )
 
@@ -32,23 +31,8 @@ type testEnv struct {
 	logs   *syncBuffer
 }
 
-// syncBuffer is a log sink safe for concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer captures what the server logs.
+type syncBuffer = testutil.SyncBuffer
 
 // taskDB is a store the tests can also close.
 type taskDB interface {
