@@ -10,6 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/latchhq/latch/internal/store/postgres"
 )
 
 // setting documents one environment variable. The same table drives
@@ -216,10 +218,10 @@ func splitList(s string) []string {
 	return out
 }
 
-// parseDatabaseURL decides the backend. PostgreSQL URLs are returned with
-// the scheme normalised to postgres:// (FastAPI's postgresql+asyncpg://
-// is accepted); anything else is a SQLite path.
-func parseDatabaseURL(raw, dataDir string) (dsn string, postgres bool, sqlitePath string, err error) {
+// parseDatabaseURL decides the backend. PostgreSQL URLs are returned
+// normalised by postgres.NormalizeURL (FastAPI's postgresql+asyncpg:// is
+// accepted); anything else is a SQLite path.
+func parseDatabaseURL(raw, dataDir string) (dsn string, isPostgres bool, sqlitePath string, err error) {
 	if raw == "" {
 		p := dataDir + "/latch.db"
 		return "sqlite:" + p, false, p, nil
@@ -228,18 +230,13 @@ func parseDatabaseURL(raw, dataDir string) (dsn string, postgres bool, sqlitePat
 	if ok {
 		switch strings.ToLower(scheme) {
 		case "postgres", "postgresql", "postgresql+asyncpg", "postgresql+psycopg", "postgresql+psycopg2", "postgres+asyncpg":
-			u, perr := url.Parse("postgres://" + rest)
-			if perr != nil || u.Host == "" {
+			// The store owns the spelling rules (SQLAlchemy schemes, asyncpg's
+			// ssl=); here the URL is only checked, without echoing it.
+			dsn := postgres.NormalizeURL(raw)
+			if u, perr := url.Parse(dsn); perr != nil || u.Host == "" {
 				return "", false, "", fmt.Errorf("cannot parse PostgreSQL URL (check its syntax; the value is not shown)")
 			}
-			// asyncpg spells sslmode as ssl=...
-			q := u.Query()
-			if v := q.Get("ssl"); v != "" && q.Get("sslmode") == "" {
-				q.Del("ssl")
-				q.Set("sslmode", v)
-				u.RawQuery = q.Encode()
-			}
-			return u.String(), true, "", nil
+			return dsn, true, "", nil
 		case "sqlite", "sqlite3", "file":
 			// SQLAlchemy style: sqlite:///rel/path and sqlite:////abs/path.
 			p := strings.TrimPrefix(rest, "/")

@@ -96,8 +96,9 @@ func TestParseDatabaseURL(t *testing.T) {
 	}{
 		{"", false, "data/latch.db"},
 		{"postgres://u:p@h:5432/db", true, "postgres://u:p@h:5432/db"},
-		{"postgresql://u@h/db?sslmode=disable", true, "postgres://u@h/db?sslmode=disable"},
-		{"postgresql+asyncpg://u:p@h/db?ssl=disable", true, "postgres://u:p@h/db?sslmode=disable"},
+		{"postgresql://u@h/db?sslmode=disable", true, "postgresql://u@h/db?sslmode=disable"},
+		{"postgresql+asyncpg://u:p@h/db?ssl=disable", true, "postgresql://u:p@h/db?sslmode=disable"},
+		{"postgresql+asyncpg://u:p@h/db?ssl=true", true, "postgresql://u:p@h/db?sslmode=require"},
 		{"sqlite:///./x.db", false, "./x.db"},
 		{"sqlite:////abs/x.db", false, "/abs/x.db"},
 		{"sqlite:rel.db", false, "rel.db"},
@@ -253,7 +254,7 @@ func TestReadmeListsSettings(t *testing.T) {
 // TestMigrateCommandTwice applies the migrations with `latch migrate` twice
 // on the same database (the second run is a no-op) on each backend.
 func TestMigrateCommandTwice(t *testing.T) {
-	for name, envf := range backends(t) {
+	for name, envf := range backends() {
 		t.Run(name, func(t *testing.T) {
 			env := map[string]string{"LATCH_DATA_DIR": t.TempDir()}
 			for k, v := range envf(t) {
