@@ -19,17 +19,13 @@ type app struct {
 	store     appStore
 	storeKind string
 	handler   http.Handler
-	closers   []func()
 }
 
 // Handler returns the root handler.
 func (a *app) Handler() http.Handler { return a.handler }
 
-// Close releases background work and the database.
+// Close releases the database.
 func (a *app) Close() {
-	for i := len(a.closers) - 1; i >= 0; i-- {
-		a.closers[i]()
-	}
 	if a.store != nil {
 		if err := a.store.Close(); err != nil {
 			a.log.Warn("close database", "err", err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -88,7 +87,7 @@ type apiTask struct {
 	UpdatedAt   string `json:"updated_at"`
 }
 
-func backends(t *testing.T) map[string]func(t *testing.T) map[string]string {
+func backends() map[string]func(t *testing.T) map[string]string {
 	return map[string]func(t *testing.T) map[string]string{
 		"sqlite":   func(t *testing.T) map[string]string { return nil },
 		"postgres": func(t *testing.T) map[string]string { return map[string]string{"DATABASE_URL": testPostgresURL(t)} },
@@ -98,7 +97,7 @@ func backends(t *testing.T) map[string]func(t *testing.T) map[string]string {
 // TestEndToEnd runs the README's story against the real wiring on both
 // databases: sign up, get a JWT, manage tasks, and the isolation rules.
 func TestEndToEnd(t *testing.T) {
-	for name, env := range backends(t) {
+	for name, env := range backends() {
 		t.Run(name, func(t *testing.T) {
 			ts := startTestServer(t, env(t))
 			aID, _, aJWT := signUp(t, ts, "alice@example.com")
@@ -268,8 +267,6 @@ func TestNoSecretsInLogs(t *testing.T) {
 		}
 	}
 }
-
-var _ = context.Background
 
 // TestSecurityWiring checks the middleware order of the real server: rate
 // limits on by default (and counting refused requests), the origin check
