@@ -224,15 +224,18 @@ func (s *Service) ChangePassword(ctx context.Context, cur *latch.Session, newPas
 		logEvent(ctx, slog.LevelInfo, "change_password", cur.UserID)
 		return nil, nil
 	}
-	ids := s.sessionIDs(ctx, cur.UserID, "")
-	if err := s.Sessions.DeleteUserSessions(ctx, cur.UserID, ""); err != nil {
-		return nil, fmt.Errorf("auth: revoke sessions: %w", err)
-	}
-	s.revoked(append(ids, cur.ID)...)
+	// The new session is created before the others are deleted, so that
+	// a failure in between never leaves the user with no session at all
+	// (the end state is Better Auth's: only the new session remains).
 	sess, err := s.createSession(ctx, cur.UserID, true)
 	if err != nil {
 		return nil, err
 	}
+	ids := s.sessionIDs(ctx, cur.UserID, sess.Token)
+	if err := s.Sessions.DeleteUserSessions(ctx, cur.UserID, sess.Token); err != nil {
+		return nil, fmt.Errorf("auth: revoke sessions: %w", err)
+	}
+	s.revoked(append(ids, cur.ID)...)
 	logEvent(ctx, slog.LevelInfo, "change_password", cur.UserID,
 		slog.Int("revoked", len(ids)), slog.String("session_id", sess.ID))
 	return sess, nil

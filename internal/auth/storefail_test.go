@@ -94,3 +94,33 @@ func TestSessionClientStringsAreStorable(t *testing.T) {
 		t.Fatalf("stored userAgent %q, ip %q; want %q, %q", sess.UserAgent, sess.IPAddress, "a\uFFFDbc", "1.2.3.4")
 	}
 }
+
+// failingCreateStore fails every CreateSession.
+type failingCreateStore struct{ latch.SessionStore }
+
+var errCreateFailed = errors.New("create session failed")
+
+func (failingCreateStore) CreateSession(context.Context, *latch.Session) error { return errCreateFailed }
+
+// TestChangePasswordKeepsSessionsWhenCreateFails: with revokeOtherSessions,
+// a failure to create the new session must not leave the user signed out
+// everywhere (the old sessions are deleted only once the new one exists).
+func TestChangePasswordKeepsSessionsWhenCreateFails(t *testing.T) {
+	s, _, db := newService(t)
+	ctx := context.Background()
+	_, cur := signUp(t, s, "cp@example.com", true)
+	var revoked []string
+	s.OnRevoke = func(ids ...string) { revoked = append(revoked, ids...) }
+	s.Sessions = failingCreateStore{SessionStore: db}
+
+	ns, err := s.ChangePassword(ctx, cur, "newpassword1", "password123", true)
+	if !errors.Is(err, errCreateFailed) || ns != nil {
+		t.Fatalf("ChangePassword = %v, %v; want nil, the store error", ns, err)
+	}
+	if _, _, _, err := s.Session(ctx, cur.Token, SessionOptions{}); err != nil {
+		t.Fatalf("current session gone after a failed change-password: %v", err)
+	}
+	if len(revoked) != 0 {
+		t.Fatalf("OnRevoke called with %v although nothing was deleted", revoked)
+	}
+}
