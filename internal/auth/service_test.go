@@ -273,6 +273,34 @@ func TestChangePassword(t *testing.T) {
 	}
 }
 
+// countingHasher counts the hashes and verifications of cheapHasher.
+type countingHasher struct{ hashes, verifies int }
+
+func (h *countingHasher) Hash(pw string) (string, error) {
+	h.hashes++
+	return cheapHasher{}.Hash(pw)
+}
+
+func (h *countingHasher) Verify(hash, pw string) (bool, error) {
+	h.verifies++
+	return cheapHasher{}.Verify(hash, pw)
+}
+
+// TestChangePasswordWrongCurrentHashesNothing: a wrong current password
+// costs one verification and no hash of the new password.
+func TestChangePasswordWrongCurrentHashesNothing(t *testing.T) {
+	s, _, _ := newService(t)
+	_, cur := signUp(t, s, "count@example.com", true)
+	h := &countingHasher{}
+	s.Hasher = h
+	if _, err := s.ChangePassword(context.Background(), cur, "newpassword1", "wrongwrong", false); !errors.Is(err, ErrInvalidPassword) {
+		t.Fatalf("ChangePassword(wrong current) = %v, want ErrInvalidPassword", err)
+	}
+	if h.hashes != 0 || h.verifies != 1 {
+		t.Fatalf("wrong current password cost %d hashes and %d verifications, want 0 and 1", h.hashes, h.verifies)
+	}
+}
+
 func TestUpdateUser(t *testing.T) {
 	s, clk, _ := newService(t)
 	u, _ := signUp(t, s, "a@example.com", true)

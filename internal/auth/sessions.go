@@ -208,14 +208,16 @@ func (s *Service) ChangePassword(ctx context.Context, cur *latch.Session, newPas
 	} else if err != nil {
 		return nil, fmt.Errorf("auth: change password: %w", err)
 	}
-	hash, err := s.hasher().Hash(newPassword)
-	if err != nil {
-		return nil, err
-	}
 	ok, err := s.hasher().Verify(*acct.Password, currentPassword)
 	if err != nil || !ok {
 		logEvent(ctx, slog.LevelWarn, "change_password_failed", cur.UserID, slog.String("reason", "wrong_password"))
 		return nil, ErrInvalidPassword
+	}
+	// Hashed only once the current password is right: a wrong guess costs
+	// one scrypt, not two.
+	hash, err := s.hasher().Hash(newPassword)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.Users.SetPassword(ctx, cur.UserID, hash, s.now()); err != nil {
 		return nil, fmt.Errorf("auth: set password: %w", err)
