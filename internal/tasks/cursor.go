@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -80,7 +81,7 @@ func DecodeCursor(s string) (Cursor, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Cursor{}, fmt.Errorf("%w: trailing data", ErrBadCursor)
 	}
-	if w.V != 1 || !oneOf(w.Status, Statuses) || !oneOf(w.Sort, Sorts) || !oneOf(w.Order, Orders) || w.ID < 1 {
+	if w.V != 1 || !slices.Contains(Statuses, w.Status) || !slices.Contains(Sorts, w.Sort) || !slices.Contains(Orders, w.Order) || w.ID < 1 {
 		return Cursor{}, fmt.Errorf("%w: bad field", ErrBadCursor)
 	}
 	c := Cursor{Status: latch.TaskStatus(w.Status), Sort: latch.TaskSort(w.Sort), Desc: w.Order == "desc"}

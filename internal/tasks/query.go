@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/latchhq/latch"
@@ -74,18 +75,18 @@ func ParseListQuery(q url.Values) (ListQuery, error) {
 
 	lq := ListQuery{Status: latch.StatusAll, Sort: latch.SortCreated, Limit: latch.DefaultPageSize}
 	if status != "" {
-		if !oneOf(status, Statuses) {
+		if !slices.Contains(Statuses, status) {
 			verr.Add("query", "status", "must be one of: all, pending, completed")
 		}
 		lq.Status = latch.TaskStatus(status)
 	}
 	if sort != "" {
-		if !oneOf(sort, Sorts) {
+		if !slices.Contains(Sorts, sort) {
 			verr.Add("query", "sort", "must be one of: created, updated, title")
 		}
 		lq.Sort = latch.TaskSort(sort)
 	}
-	if order != "" && !oneOf(order, Orders) {
+	if order != "" && !slices.Contains(Orders, order) {
 		verr.Add("query", "order", "must be one of: asc, desc")
 	}
 	if limitS != "" {
@@ -134,15 +135,6 @@ func ParseListQuery(q url.Values) (ListQuery, error) {
 		lq.Desc = order == "desc"
 	}
 	return lq, nil
-}
-
-func oneOf(s string, set []string) bool {
-	for _, v := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 func orderName(desc bool) string {

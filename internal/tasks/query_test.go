@@ -3,6 +3,7 @@ package tasks
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -174,7 +175,7 @@ func FuzzParseListQuery(f *testing.F) {
 		if q.Limit < 1 || q.Limit > latch.MaxPageSize || q.Offset < 0 || q.Offset > MaxOffset {
 			t.Fatalf("out of range: %+v", q)
 		}
-		if !oneOf(string(q.Status), Statuses) || !oneOf(string(q.Sort), Sorts) {
+		if !slices.Contains(Statuses, string(q.Status)) || !slices.Contains(Sorts, string(q.Sort)) {
 			t.Fatalf("bad enum: %+v", q)
 		}
 		if q.After != nil && (q.Offset != 0 || q.After.ID < 1) {
