@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"encoding/base64"
 	"errors"
 	"net/url"
 	"slices"
@@ -120,16 +121,14 @@ func TestCursorRoundTrip(t *testing.T) {
 }
 
 func TestDecodeCursorRejects(t *testing.T) {
-	enc := func(js string) string {
-		return strings.TrimRight(strings.NewReplacer("+", "-", "/", "_").Replace(b64(js)), "=")
-	}
+	enc := func(js string) string { return base64.RawURLEncoding.EncodeToString([]byte(js)) }
 	tests := []struct {
 		name string
 		in   string
 	}{
 		{name: "empty", in: ""},
 		{name: "not base64", in: "!!!"},
-		{name: "padded", in: b64(`{"v":1,"st":"all","s":"created","o":"desc","t":"2026-01-01T00:00:00Z","id":1}`)},
+		{name: "padded", in: base64.URLEncoding.EncodeToString([]byte(`{"v":1,"st":"all","s":"created","o":"desc","t":"2026-01-01T00:00:00Z","id":1}`))},
 		{name: "not json", in: enc("hello")},
 		{name: "json array", in: enc("[1]")},
 		{name: "wrong version", in: enc(`{"v":2,"st":"all","s":"created","o":"desc","t":"2026-01-01T00:00:00Z","id":1}`)},
