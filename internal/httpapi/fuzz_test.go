@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -73,7 +74,7 @@ func FuzzTaskBody(f *testing.F) {
 // share testSecret, so one token serves every environment.
 func fuzzEnvs(f *testing.F) []*testEnv {
 	envs := []*testEnv{newEnvOn(f, openSQLite)}
-	if getenv(postgresEnv) != "" {
+	if os.Getenv(postgresEnv) != "" {
 		envs = append(envs, newEnvOn(f, openPostgres))
 	}
 	return envs

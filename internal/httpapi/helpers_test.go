@@ -171,7 +171,3 @@ func (e *testEnv) createTask(sub, title string) Task {
 		mustStatus(e.t, http.StatusCreated).decode(e.t, &task)
 	return task
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
-func getenv(k string) string { return os.Getenv(k) }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -249,7 +250,7 @@ func sameTask(a, b Task) bool {
 func assertUTCTimes(t *testing.T, body []byte) {
 	t.Helper()
 	var m map[string]any
-	if err := jsonUnmarshal(body, &m); err != nil {
+	if err := json.Unmarshal(body, &m); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"created_at", "updated_at"} {
