@@ -30,3 +30,15 @@ func BenchmarkAuthMiddlewareParallel(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkCORSTrustedOrigin(b *testing.B) {
+	o := MustOrigins("http://localhost:8080", "http://localhost:3000", "https://*.preview.example.net", "myapp://")
+	var ran bool
+	h := CORS(o)(okHandler(&ran))
+	r := httptest.NewRequest("GET", "/api/u1/tasks", nil)
+	r.Header.Set("Origin", "http://localhost:3000")
+	b.ReportAllocs()
+	for b.Loop() {
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+}

@@ -81,16 +81,17 @@ func CORS(o *Origins) func(http.Handler) http.Handler {
 }
 
 // corsTrusted accepts only a serialised origin (no path, query or user
-// info) that is trusted; browsers always send that form.
+// info) that is trusted; browsers always send that form. It runs on every
+// request with an Origin header, so an http(s) value is parsed once.
 func (o *Origins) corsTrusted(origin string) bool {
-	if origin == "null" || !o.Trusted(origin) {
+	if origin == "null" {
 		return false
 	}
-	if _, ok := originOf(origin); ok {
-		return sameOriginForm(origin)
+	if norm, ok := originOf(origin); ok {
+		return sameOriginForm(origin) && o.trustedHTTP(norm)
 	}
 	// Custom schemes (native apps): accept the value as trusted.
-	return !strings.ContainsAny(origin, "?#")
+	return !strings.ContainsAny(origin, "?#") && o.Trusted(origin)
 }
 
 // sameOriginForm reports whether an http(s) value is scheme://host[:port]
