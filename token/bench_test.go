@@ -159,13 +159,9 @@ func TestBenchmarkRatios(t *testing.T) {
 	benches := []func(*testing.B){BenchmarkVerifyHS256, BenchmarkGolangJWTv5, BenchmarkBareHMAC}
 
 	var wall [3]float64
-	for range 1 {
-		for i, b := range benches {
-			r := testing.Benchmark(b)
-			if ns := float64(r.T.Nanoseconds()) / float64(r.N); wall[i] == 0 || ns < wall[i] {
-				wall[i] = ns
-			}
-		}
+	for i, b := range benches {
+		r := testing.Benchmark(b)
+		wall[i] = float64(r.T.Nanoseconds()) / float64(r.N)
 	}
 	t.Logf("wall: VerifyHS256 %.0f ns/op, golang-jwt v5 %.0f ns/op, bare HMAC-SHA256 %.0f ns/op; golang-jwt/ours %.1f×, ours/bare %.1f×",
 		wall[0], wall[1], wall[2], wall[1]/wall[0], wall[0]/wall[2])
