@@ -145,23 +145,35 @@ func TestStaleKeysAreSwept(t *testing.T) {
 	})
 }
 
+// TestFullShardKeepsLiveKeysWhenOthersExpired fills a two-key shard with a
+// live key at its limit and an expired one; a third key must take the
+// expired key's slot, so the live key stays denied and the shard stays at
+// its cap.
 func TestFullShardKeepsLiveKeysWhenOthersExpired(t *testing.T) {
 	clk := newClock()
-	m := New(WithClock(clk.Now), WithMaxKeys(shardCount)) // one key per shard
+	m := New(WithClock(clk.Now), WithMaxKeys(2*shardCount)) // two keys per shard
 	ctx := context.Background()
-	m.Allow(ctx, "old", 1, time.Second)
-	clk.Advance(2 * time.Second)
-	// Find a key in the same shard as "old".
-	target := maphashShard(m, "old")
-	var other string
-	for i := 0; ; i++ {
-		if k := fmt.Sprintf("n%d", i); maphashShard(m, k) == target {
-			other = k
-			break
+	target := maphashShard(m, "live")
+	sameShard := func(prefix string) string {
+		for i := 0; ; i++ {
+			if k := fmt.Sprintf("%s%d", prefix, i); maphashShard(m, k) == target {
+				return k
+			}
 		}
 	}
+	old := sameShard("old")
+	m.Allow(ctx, "live", 1, time.Hour)
+	m.Allow(ctx, old, 1, time.Second)
+	clk.Advance(2 * time.Second)
+	other := sameShard("new")
 	if ok, _, _ := m.Allow(ctx, other, 1, time.Minute); !ok {
 		t.Fatal("new key denied in a full shard")
+	}
+	if n := len(target.m); n > 2 {
+		t.Fatalf("shard holds %d keys, cap 2", n)
+	}
+	if ok, _, _ := m.Allow(ctx, "live", 1, time.Hour); ok {
+		t.Fatal("live key at its limit was forgotten to make room")
 	}
 	if ok, _, _ := m.Allow(ctx, other, 1, time.Minute); ok {
 		t.Fatal("second request for the new key allowed: it was not stored")
