@@ -68,11 +68,12 @@ func createTask(a *api, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var body TaskCreate
-	in := func() tasks.Input { return tasks.Input{Title: body.Title, Description: body.Description} }
-	if err := decodeBody(w, r, &body); err != nil {
-		return withRuleErrors(err, in())
+	err = decodeBody(w, r, &body)
+	in := tasks.Input{Title: body.Title, Description: body.Description}
+	if err != nil {
+		return withRuleErrors(err, in)
 	}
-	t, err := a.svc.Create(r.Context(), sub, userID, in())
+	t, err := a.svc.Create(r.Context(), sub, userID, in)
 	if err != nil {
 		return err
 	}
@@ -100,13 +101,12 @@ func updateTask(a *api, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var body TaskUpdate
-	in := func() tasks.Input {
-		return tasks.Input{Title: body.Title, Description: body.Description, Completed: body.Completed}
+	err = decodeBody(w, r, &body)
+	in := tasks.Input{Title: body.Title, Description: body.Description, Completed: body.Completed}
+	if err != nil {
+		return withRuleErrors(err, in)
 	}
-	if err := decodeBody(w, r, &body); err != nil {
-		return withRuleErrors(err, in())
-	}
-	t, err := a.svc.Update(r.Context(), sub, userID, id, in())
+	t, err := a.svc.Update(r.Context(), sub, userID, id, in)
 	if err != nil {
 		return err
 	}
