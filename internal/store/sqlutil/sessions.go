@@ -11,26 +11,29 @@ import (
 
 const sessionCols = `s."id", s."token", s."userId", s."expiresAt", s."createdAt", s."updatedAt", s."ipAddress", s."userAgent"`
 
-func sessionDest(x *latch.Session, exp, cre, upd *Time, ip, ua *sql.NullString) []any {
-	return []any{&x.ID, &x.Token, &x.UserID, exp, cre, upd, ip, ua}
+// sessionRow holds the scan targets of sessionCols.
+type sessionRow struct {
+	x             latch.Session
+	exp, cre, upd Time
+	ip, ua        sql.NullString
 }
 
-func fillSession(x *latch.Session, exp, cre, upd Time, ip, ua sql.NullString) {
-	x.ExpiresAt, x.CreatedAt, x.UpdatedAt = exp.T, cre.T, upd.T
-	x.IPAddress, x.UserAgent = ip.String, ua.String
+func (r *sessionRow) dest() []any {
+	return []any{&r.x.ID, &r.x.Token, &r.x.UserID, &r.exp, &r.cre, &r.upd, &r.ip, &r.ua}
+}
+
+func (r *sessionRow) session() *latch.Session {
+	r.x.ExpiresAt, r.x.CreatedAt, r.x.UpdatedAt = r.exp.T, r.cre.T, r.upd.T
+	r.x.IPAddress, r.x.UserAgent = r.ip.String, r.ua.String
+	return &r.x
 }
 
 func scanSession(r scanner) (*latch.Session, error) {
-	var (
-		x             latch.Session
-		exp, cre, upd Time
-		ip, ua        sql.NullString
-	)
-	if err := r.Scan(sessionDest(&x, &exp, &cre, &upd, &ip, &ua)...); err != nil {
+	var row sessionRow
+	if err := r.Scan(row.dest()...); err != nil {
 		return nil, err
 	}
-	fillSession(&x, exp, cre, upd, ip, ua)
-	return &x, nil
+	return row.session(), nil
 }
 
 // CreateSession implements latch.SessionStore. A session naming a user
@@ -49,28 +52,16 @@ func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
 // SessionByToken implements latch.SessionStore with one joined query.
 func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Session, *latch.User, error) {
 	var (
-		x             latch.Session
-		exp, cre, upd Time
-		ip, ua        sql.NullString
-		u             latch.User
-		verified      Bool
-		image         sql.NullString
-		ucre, uupd    Time
+		sr sessionRow
+		ur userRow
 	)
-	dest := append(sessionDest(&x, &exp, &cre, &upd, &ip, &ua),
-		&u.ID, &u.Name, &u.Email, &verified, &image, &ucre, &uupd)
-	err := s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+`,
-		u."id", u."name", u."email", u."emailVerified", u."image", u."createdAt", u."updatedAt"
-		FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ?`), token).Scan(dest...)
+	err := s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+`, `+joinedUserCols+`
+		FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ?`), token).
+		Scan(append(sr.dest(), ur.dest()...)...)
 	if err != nil {
 		return nil, nil, s.Err("session by token", err)
 	}
-	fillSession(&x, exp, cre, upd, ip, ua)
-	u.EmailVerified, u.CreatedAt, u.UpdatedAt = bool(verified), ucre.T, uupd.T
-	if image.Valid {
-		u.Image = &image.String
-	}
-	return &x, &u, nil
+	return sr.session(), ur.user(), nil
 }
 
 // SessionByID implements latch.SessionStore.

@@ -10,21 +10,36 @@ import (
 
 const userCols = `"id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt"`
 
+// joinedUserCols is userCols qualified by the alias u, for joins.
+const joinedUserCols = `u."id", u."name", u."email", u."emailVerified", u."image", u."createdAt", u."updatedAt"`
+
+// userRow holds the scan targets of userCols (also used by the session
+// query that joins the user).
+type userRow struct {
+	u        latch.User
+	verified Bool
+	image    sql.NullString
+	cre, upd Time
+}
+
+func (r *userRow) dest() []any {
+	return []any{&r.u.ID, &r.u.Name, &r.u.Email, &r.verified, &r.image, &r.cre, &r.upd}
+}
+
+func (r *userRow) user() *latch.User {
+	r.u.EmailVerified, r.u.CreatedAt, r.u.UpdatedAt = bool(r.verified), r.cre.T, r.upd.T
+	if r.image.Valid {
+		r.u.Image = &r.image.String
+	}
+	return &r.u
+}
+
 func scanUser(r scanner) (*latch.User, error) {
-	var (
-		u        latch.User
-		verified Bool
-		image    sql.NullString
-		cre, upd Time
-	)
-	if err := r.Scan(&u.ID, &u.Name, &u.Email, &verified, &image, &cre, &upd); err != nil {
+	var row userRow
+	if err := r.Scan(row.dest()...); err != nil {
 		return nil, err
 	}
-	u.EmailVerified, u.CreatedAt, u.UpdatedAt = bool(verified), cre.T, upd.T
-	if image.Valid {
-		u.Image = &image.String
-	}
-	return &u, nil
+	return row.user(), nil
 }
 
 const accountCols = `"id", "accountId", "providerId", "userId", "password", "createdAt", "updatedAt"`
