@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -81,7 +82,7 @@ func TestHashPasswordFormat(t *testing.T) {
 
 func TestVerifyPasswordMalformed(t *testing.T) {
 	for _, h := range []string{"", "abc", ":abc", "abc:", "nocolon"} {
-		if ok, err := VerifyPassword(h, "x"); ok || err == nil {
+		if ok, err := VerifyPassword(h, "x"); ok || !errors.Is(err, ErrMalformedHash) {
 			t.Errorf("VerifyPassword(%q) = %v, %v; want false, ErrMalformedHash", h, ok, err)
 		}
 	}
