@@ -100,7 +100,9 @@ type failingCreateStore struct{ latch.SessionStore }
 
 var errCreateFailed = errors.New("create session failed")
 
-func (failingCreateStore) CreateSession(context.Context, *latch.Session) error { return errCreateFailed }
+func (failingCreateStore) CreateSession(context.Context, *latch.Session) error {
+	return errCreateFailed
+}
 
 // TestChangePasswordKeepsSessionsWhenCreateFails: with revokeOtherSessions,
 // a failure to create the new session must not leave the user signed out
