@@ -25,7 +25,7 @@ import (
 // callbackURL-style parameters are not checked here: handlers check them
 // with Origins.SafeRedirect after parsing the body.
 func OriginCheck(o *Origins, basePath string) func(http.Handler) http.Handler {
-	base := strings.TrimRight(basePath, "/")
+	base := cleanPath(basePath)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if safeMethod(r.Method) {
@@ -71,13 +71,11 @@ func safeMethod(m string) bool {
 }
 
 // isFormLoginPath reports whether p is one of the routes that Better Auth
-// guards with formCsrfMiddleware. Trailing slashes and repeated slashes
-// are ignored, so the check is never weaker than the routing.
+// guards with formCsrfMiddleware; base is the cleaned base path (see
+// cleanPath). Trailing slashes and repeated slashes are ignored, so the
+// check is never weaker than the routing.
 func isFormLoginPath(p, base string) bool {
-	if base == "" {
-		base = "/"
-	}
-	rel := relPath(p, cleanPath(base))
+	rel := relPath(p, base)
 	return rel == "/sign-in/email" || rel == "/sign-up/email"
 }
 
