@@ -14,30 +14,15 @@ import crypto from "node:crypto";
 import { createAuthClient } from "better-auth/client";
 import { jwtClient } from "better-auth/client/plugins";
 import { Browser } from "./browser.mjs";
+import { step, skip, finish, results } from "./steps.mjs";
 
 const base = (process.env.LATCH_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
 const target = process.env.LATCH_TARGET ?? "latch";
 const secret = process.env.LATCH_SECRET ?? "";
 const latch = target === "latch";
 
-const results = { passed: 0, failed: 0, skipped: 0 };
-async function step(name, fn, { latchOnly = false } = {}) {
-  if (latchOnly && !latch) {
-    results.skipped++;
-    console.log(`SKIP ${name} (Latch only)`);
-    return;
-  }
-  const t0 = performance.now();
-  const ms = () => `(${Math.round(performance.now() - t0)} ms)`;
-  try {
-    await fn();
-    results.passed++;
-    console.log(`PASS ${name} ${ms()}`);
-  } catch (err) {
-    results.failed++;
-    console.log(`FAIL ${name} ${ms()}\n     ${String(err?.message ?? err).split("\n").join("\n     ")}`);
-  }
-}
+// Steps that only Latch has are skipped against the real Better Auth.
+const latchStep = (name, fn) => (latch ? step(name, fn) : skip(name, "Latch only"));
 
 function newClient() {
   const browser = new Browser(base);
@@ -388,7 +373,7 @@ await step("POST with cookie but no Origin → 403 MISSING_OR_NULL_ORIGIN", asyn
 
 // The original Next.js API-client snippet: fetch('/api/auth/session') with
 // the browser's cookies, then session.token as the Bearer token.
-await step("Next.js snippet: /api/auth/session then Bearer on /api/{user_id}/tasks", async () => {
+await latchStep("Next.js snippet: /api/auth/session then Bearer on /api/{user_id}/tasks", async () => {
   const session = await A.browser.fetch(`${base}/api/auth/session`).then((r) => r.json());
   assert.ok(session && session.token, `session with token: ${JSON.stringify(session)}`);
   assert.equal(session.user.id, user.id);
@@ -399,14 +384,14 @@ await step("Next.js snippet: /api/auth/session then Bearer on /api/{user_id}/tas
   });
   assert.equal(res.status, 200, await res.clone().text());
   await res.json();
-}, { latchOnly: true });
+});
 
-await step("/api/auth/session when signed out → 401 with null body", async () => {
+await latchStep("/api/auth/session when signed out → 401 with null body", async () => {
   const { browser } = newClient();
   const res = await browser.fetch(`${base}/api/auth/session`);
   assert.equal(res.status, 401);
   assert.equal(await res.text(), "null");
-}, { latchOnly: true });
+});
 
 await step("final sign-out", async () => {
   const res = await A.client.signOut();
@@ -415,6 +400,5 @@ await step("final sign-out", async () => {
   assert.equal(list.error?.status, 401);
 });
 
-console.log(`client-flow (${target} at ${base}): ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
-console.log(`${results.passed} passed, ${results.failed} failed`);
+finish(`client-flow (${target} at ${base})`);
 process.exit(results.failed ? 1 : 0);

@@ -15,6 +15,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import { openDatabase, makeAuth, migrate } from "./ba.mjs";
+import { finish as printSummary, results } from "./steps.mjs";
 
 const base = (process.env.LATCH_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
 const publicURL = (process.env.LATCH_PUBLIC_URL ?? base).replace(/\/$/, "");
@@ -104,7 +105,7 @@ function safeJSON(t) { try { return JSON.parse(t); } catch { return undefined; }
 const KNOWN = {
   // none at present; e.g. "check name": "why (see the findings note)",
 };
-const results = { passed: 0, failed: 0, known: 0 };
+let known = 0;
 const diffs = [];
 async function check(name, req) {
   const [a, l] = [await send("ba", req), await send("latch", req)];
@@ -130,7 +131,7 @@ async function check(name, req) {
     if (a.headers[k] !== l.headers[k]) problems.push(`header ${k}: better-auth ${a.headers[k]}, latch ${l.headers[k]}`);
   }
   if (problems.length && KNOWN[name]) {
-    results.known++;
+    known++;
     console.log(`KNOWN ${name}: ${KNOWN[name]}\n     ${problems.join("\n     ")}`);
   } else if (problems.length) {
     results.failed++;
@@ -266,8 +267,7 @@ void si;
 finish();
 
 function finish() {
-  console.log(`diff (better-auth vs latch at ${base}, public ${publicURL}): ${results.passed} same, ${results.failed} different, ${results.known} known${diffs.length ? ": " + diffs.join("; ") : ""}`);
-  console.log(`${results.passed} passed, ${results.failed} failed`);
+  printSummary(`diff (better-auth vs latch at ${base}, public ${publicURL}; ${known} known${diffs.length ? "; different: " + diffs.join("; ") : ""})`);
   db.close();
   process.exit(results.failed ? 1 : 0);
 }

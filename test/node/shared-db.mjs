@@ -16,6 +16,7 @@ import crypto from "node:crypto";
 import { getMigrations } from "better-auth/db/migration";
 import { openDatabase, makeAuth, baseOptions } from "./ba.mjs";
 import { Browser } from "./browser.mjs";
+import { step, skip, finish, results } from "./steps.mjs";
 
 const mode = process.argv[2] ?? "check";
 const dsn = process.env.LATCH_DB;
@@ -25,24 +26,6 @@ const run = process.env.SHARED_RUN ?? "r" + crypto.randomBytes(4).toString("hex"
 if (!dsn || !secret) {
   console.error("shared-db.mjs: LATCH_DB and LATCH_SECRET are required");
   process.exit(2);
-}
-
-const results = { passed: 0, failed: 0 };
-async function step(name, fn) {
-  const t0 = performance.now();
-  const ms = () => `(${Math.round(performance.now() - t0)} ms)`;
-  try {
-    await fn();
-    results.passed++;
-    console.log(`PASS ${name} ${ms()}`);
-  } catch (err) {
-    results.failed++;
-    console.log(`FAIL ${name} ${ms()}\n     ${String(err?.stack ?? err).split("\n").slice(0, 8).join("\n     ")}`);
-  }
-}
-function finish() {
-  console.log(`shared-db ${mode} (${kind}): ${results.passed} passed, ${results.failed} failed`);
-  console.log(`${results.passed} passed, ${results.failed} failed`);
 }
 
 const { kind, db } = openDatabase(dsn);
@@ -121,7 +104,7 @@ if (mode === "init") {
     const r = await auth.api.signUpEmail({ body: { name: "BA User", email: baEmail, password: baPassword } });
     assert.match(r.user.id, ID);
   });
-  finish();
+  finish(`shared-db ${mode} (${kind})`);
   await close();
   process.exit(results.failed ? 1 : 0);
 }
@@ -360,7 +343,7 @@ await step("expired session row: get-session → null, cookies expired, row dele
   assert.deepEqual(out.latch, out.ba);
 });
 
-finish();
+finish(`shared-db ${mode} (${kind})`);
 await close();
 process.exit(results.failed ? 1 : 0);
 
