@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/latchhq/latch/internal/ratelimit"
+	"github.com/latchhq/latch/internal/testutil"
 )
 
 func TestAuthRule(t *testing.T) {
@@ -108,11 +109,9 @@ func TestAuthRateLimitKeys(t *testing.T) {
 }
 
 func TestAuthRateLimit429(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	l := ratelimit.New(ratelimit.WithClock(clock))
+	clk := testutil.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	advance := clk.Advance
+	l := ratelimit.New(ratelimit.WithClock(clk.Now))
 	var ran bool
 	h := AuthRateLimit(l, ClientIP{}, "/api/auth")(okHandler(&ran))
 	do := func(path, remote string) *httptest.ResponseRecorder {
