@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/latchhq/latch"
 )
@@ -125,11 +126,13 @@ func (s *Service) RevokeSession(ctx context.Context, cur *latch.Session, token s
 }
 
 // plausibleToken reports whether t could be a stored session token: not
-// empty, at most 255 bytes and free of NUL bytes. (Tokens Better Auth and
-// Latch write are 32 alphanumerics; other generators may differ, so this
-// only excludes what no database can hold.)
+// empty, at most 255 bytes, valid UTF-8 and free of NUL bytes. (Tokens
+// Better Auth and Latch write are 32 alphanumerics; other generators may
+// differ, so this only excludes what no database can hold: PostgreSQL
+// refuses NUL and invalid UTF-8, and a raw bearer token reaches here
+// unsigned, straight from a header.)
 func plausibleToken(t string) bool {
-	return t != "" && len(t) < 256 && !strings.ContainsRune(t, 0)
+	return t != "" && len(t) < 256 && utf8.ValidString(t) && !strings.ContainsRune(t, 0)
 }
 
 // sessionIDs lists the ids of the user's live sessions, except keep.

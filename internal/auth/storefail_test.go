@@ -5,12 +5,14 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/latchhq/latch"
 )
 
-// refusingStore mimics PostgreSQL, which refuses NUL characters in text
-// values: any write or lookup carrying one fails with a driver error.
+// refusingStore mimics PostgreSQL, which refuses NUL characters and
+// invalid UTF-8 in text values: any write or lookup carrying one fails
+// with a driver error.
 type refusingStore struct {
 	latch.UserStore
 	latch.SessionStore
@@ -18,6 +20,9 @@ type refusingStore struct {
 }
 
 var errNULRefused = errors.New(`invalid byte sequence for encoding "UTF8": 0x00`)
+
+// pgRefuses reports whether PostgreSQL would refuse s as a text value.
+func pgRefuses(s string) bool { return strings.ContainsRune(s, 0) || !utf8.ValidString(s) }
 
 func (r refusingStore) CreateUser(ctx context.Context, u *latch.User, a *latch.Account) error {
 	if strings.ContainsRune(u.Name, 0) {
@@ -27,7 +32,7 @@ func (r refusingStore) CreateUser(ctx context.Context, u *latch.User, a *latch.A
 }
 
 func (r refusingStore) SessionByToken(ctx context.Context, tok string) (*latch.Session, *latch.User, error) {
-	if strings.ContainsRune(tok, 0) {
+	if pgRefuses(tok) {
 		*r.refused++
 		return nil, nil, errNULRefused
 	}
@@ -35,7 +40,7 @@ func (r refusingStore) SessionByToken(ctx context.Context, tok string) (*latch.S
 }
 
 func (r refusingStore) DeleteSession(ctx context.Context, userID, tok string) error {
-	if strings.ContainsRune(tok, 0) {
+	if pgRefuses(tok) {
 		*r.refused++
 		return errNULRefused
 	}
@@ -62,7 +67,7 @@ func TestStoreRefusalIsNotA500(t *testing.T) {
 	}
 
 	_, sess := signUp(t, s, "ok@example.com", true)
-	for _, tok := range []string{"\x00", "abc\x00def", strings.Repeat("a", 4096)} {
+	for _, tok := range []string{"\x00", "abc\x00def", "caf\xe9\xff", strings.Repeat("a", 4096)} {
 		current, err := s.RevokeSession(ctx, sess, tok)
 		if err != nil || current {
 			t.Errorf("RevokeSession(%q...) = %v, %v; want false, nil", tok[:min(len(tok), 8)], current, err)

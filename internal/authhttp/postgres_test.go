@@ -61,6 +61,11 @@ func TestPostgresRefusedInputIsNot500(t *testing.T) {
 	if r.code != 200 || !strings.Contains(r.body, `"token":"`) {
 		t.Fatalf("sign-in with a Latin-1 User-Agent: %d %s", r.code, r.body)
 	}
+	// A raw bearer token is used unsigned: one that is not UTF-8 names no
+	// session (Node would read it as Latin-1 and find no row), not a 500.
+	if r := e.do("GET", "/api/auth/get-session", "", "Authorization: Bearer caf\xe9\xff"); r.code != 200 || r.body != "null" {
+		t.Fatalf("get-session with a non-UTF-8 bearer token: %d %s", r.code, r.body)
+	}
 	if r := e.do("GET", "/api/auth/get-session", "", cookie(tok)); r.code != 200 || !strings.Contains(r.body, `"email":"pg@example.com"`) {
 		t.Fatalf("session lost after the refused requests: %d %s", r.code, r.body)
 	}
