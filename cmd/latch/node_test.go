@@ -157,6 +157,7 @@ func TestNodeSharedDB(t *testing.T) {
 					if t.Failed() {
 						return
 					}
+					scriptEnv["SHARED_INIT"] = "1" // check must find the init user
 				}
 				ts := startTestServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret})
 				scriptEnv["LATCH_URL"] = ts.URL
