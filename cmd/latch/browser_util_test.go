@@ -149,20 +149,28 @@ func evalJS[T any](b *browserTab, expr string) T {
 // across page loads (a redirect in the middle is fine).
 func (b *browserTab) waitFor(what, expr string) {
 	b.t.Helper()
+	if ok, last := b.poll(expr); !ok {
+		b.t.Fatalf("waiting for %s: timed out (last error: %v; page %s)", what, last, b.location())
+	}
+}
+
+// poll evaluates expr until it is truthy or browserTimeout has passed. It
+// reports whether it became truthy, with the last evaluation error.
+func (b *browserTab) poll(expr string) (bool, error) {
 	deadline := time.Now().Add(browserTimeout)
 	var last error
 	for {
 		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+expr+")"))
+		truthy, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+expr+")"))
 		cancel()
-		if err == nil && ok {
-			return
+		if err == nil && truthy {
+			return true, nil
 		}
 		if err != nil {
 			last = err
 		}
 		if time.Now().After(deadline) {
-			b.t.Fatalf("waiting for %s: timed out (last error: %v; page %s)", what, last, b.location())
+			return false, last
 		}
 		time.Sleep(40 * time.Millisecond)
 	}
@@ -248,18 +256,8 @@ func (b *browserTab) addTask(title, description string) {
 func (b *browserTab) wantTitles(want ...string) {
 	b.t.Helper()
 	expr := fmt.Sprintf(`JSON.stringify([...document.querySelectorAll("#task-list .task-title")].map(e => e.textContent)) === %q`, jsStringList(want))
-	deadline := time.Now().Add(browserTimeout)
-	for {
-		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
-		ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-		cancel()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("want tasks %q, shown %q", want, b.titles())
-		}
-		time.Sleep(40 * time.Millisecond)
+	if ok, _ := b.poll(expr); !ok {
+		b.t.Fatalf("want tasks %q, shown %q", want, b.titles())
 	}
 }
 
