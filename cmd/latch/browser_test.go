@@ -337,3 +337,22 @@ func TestBrowserRateLimitWait(t *testing.T) {
 	b.waitFor("the wait message", `/^Too many attempts\. Please wait [1-9]\d* seconds? and try again\.$/.test(document.querySelector("#form-error").textContent) &&
 		document.querySelector("#login-form button[type=submit]").disabled`)
 }
+
+// TestBrowserTaskRateLimitWait: a task add past the task API's per-user
+// limit shows how long to wait, blocks the Add button and keeps what the
+// user typed. With a limit of 2 requests a minute, loading the list is the
+// first and the first add the second.
+func TestBrowserTaskRateLimitWait(t *testing.T) {
+	exe := chromiumPath(t)
+	ts := startTestServer(t, map[string]string{"LATCH_RATE_LIMIT": "true", "LATCH_TASK_RATE_LIMIT": "2"})
+	b := newBrowserTab(t, startBrowser(t, exe), ts.URL)
+	b.register(newBrowserUser(t, "Carol Reyes"))
+	b.addTask("First task", "")
+	b.do(typeInto("#new-title", "One too many"), clickOn("#add-button"))
+	b.waitFor("the wait message", `/^Too many attempts\. Please wait [1-9]\d* seconds? and try again\.$/.test(document.querySelector("#add-error").textContent) &&
+		document.querySelector("#add-button").disabled`)
+	if got := evalJS[string](b, `document.querySelector("#new-title").value`); got != "One too many" {
+		t.Errorf("title field = %q after the 429, want the typed title kept", got)
+	}
+	b.wantTitles("First task")
+}

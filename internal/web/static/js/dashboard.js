@@ -3,7 +3,7 @@
 // editing are in dashboard-list.js, the shared state in dashboard-state.js.
 import { ApiError, tasks } from './api.js';
 import { startShell } from './shell.js';
-import { $, $$, announce, toast, applyChecks, clearErrors, showError, whileBusy } from './ui.js';
+import { $, $$, announce, toast, applyChecks, clearErrors, showError, whileBusy, waitOut } from './ui.js';
 import * as check from './validate.js';
 import { state, inflight, replaceTask, setFilter } from './dashboard-state.js';
 import { render, showFieldErrors, focusTask, setListActions } from './dashboard-list.js';
@@ -70,7 +70,7 @@ async function add(form) {
     title.focus();
     announce(`Added “${t.title}”.`);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 429) showError(errorBox, `Too many requests. Please wait ${err.retryAfter || 'a few'} seconds.`);
+    if (err instanceof ApiError && err.status === 429) waitOut($('#add-button'), errorBox, err.retryAfter);
     else if (!(err instanceof ApiError && showFieldErrors(err, { title, description }))) showError(errorBox, err.message);
   }
 }
