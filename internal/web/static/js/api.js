@@ -98,8 +98,7 @@ function here() {
 
 /** Sends the browser to the sign-in page, remembering where the user was. */
 export function redirectToLogin(reason = 'expired') {
-  jwt = null;
-  sessionPromise = null;
+  forgetSession();
   const q = new URLSearchParams({ next: here() });
   if (reason) q.set('reason', reason);
   location.assign('/login?' + q.toString());
@@ -135,6 +134,12 @@ export async function requireSession() {
 function setToken(token) {
   jwt = token;
   jwtAt = Date.now();
+}
+
+/** Drops the JWT and the session answer: the session changed or ended. */
+function forgetSession() {
+  jwt = null;
+  sessionPromise = null;
 }
 
 let tokenPromise = null;
@@ -227,22 +232,19 @@ export const tasks = {
 export const auth = {
   async signIn({ email, password, rememberMe = true }) {
     const { body } = await authCall('/sign-in/email', { method: 'POST', body: { email, password, rememberMe } });
-    jwt = null;
-    sessionPromise = null;
+    forgetSession();
     return body;
   },
   async signUp({ name, email, password }) {
     const { body } = await authCall('/sign-up/email', { method: 'POST', body: { name, email, password } });
-    jwt = null;
-    sessionPromise = null;
+    forgetSession();
     return body;
   },
   async signOut() {
     try {
       await authCall('/sign-out', { method: 'POST', body: {} });
     } finally {
-      jwt = null;
-      sessionPromise = null;
+      forgetSession();
     }
   },
   /** A call that needs the session: a 401 sends the browser to /login. */
@@ -264,8 +266,7 @@ export const auth = {
     });
     if (revokeOtherSessions) {
       // A new session replaced every old one: its JWT must be fetched anew.
-      jwt = null;
-      sessionPromise = null;
+      forgetSession();
     }
     return body;
   },
