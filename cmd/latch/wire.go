@@ -99,7 +99,11 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	mux.Handle("/docs/", apiH)
 	a.health(mux)
 	mux.Handle("/", web.Handler())
-	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(mux)
+	var h http.Handler = mux
+	if cfg.BaseURL.Scheme == "https" {
+		h = httpsec.StrictTransportSecurity(httpsec.HSTSMaxAge)(h)
+	}
+	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(h)
 	return a, nil
 }
 
