@@ -168,10 +168,18 @@ type SignUpInput struct {
 }
 
 // SignUp creates the user, its credential account and a session.
-// Errors: ErrInvalidEmail, ErrPasswordTooShort, ErrPasswordTooLong,
+// Errors: a VALIDATION_ERROR from CheckName or CheckImage, ErrInvalidEmail, ErrPasswordTooShort, ErrPasswordTooLong,
 // ErrUserAlreadyExists (422), ErrFailedToCreateUser (422, wrapping the
 // store error) when the store refuses the user, or a store error.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *latch.Session, error) {
+	if err := CheckName(in.Name); err != nil {
+		return nil, nil, err
+	}
+	if in.Image != nil {
+		if err := CheckImage(*in.Image); err != nil {
+			return nil, nil, err
+		}
+	}
 	if !ValidEmail(in.Email) {
 		return nil, nil, ErrInvalidEmail
 	}

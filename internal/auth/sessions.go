@@ -175,10 +175,20 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, cur *latch.Session) e
 }
 
 // UpdateUser applies a profile update. ErrNoFieldsToUpdate when u changes
-// nothing.
+// nothing; a VALIDATION_ERROR from CheckName or CheckImage.
 func (s *Service) UpdateUser(ctx context.Context, userID string, u latch.UserUpdate) (*latch.User, error) {
 	if u.Name == nil && u.Image == nil {
 		return nil, ErrNoFieldsToUpdate
+	}
+	if u.Name != nil {
+		if err := CheckName(*u.Name); err != nil {
+			return nil, err
+		}
+	}
+	if u.Image != nil && *u.Image != nil {
+		if err := CheckImage(**u.Image); err != nil {
+			return nil, err
+		}
 	}
 	nu, err := s.Users.UpdateUser(ctx, userID, u, s.now())
 	if err != nil {

@@ -2,7 +2,6 @@ package authhttp
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
@@ -241,9 +240,6 @@ func handleUpdateUser(c *call) error {
 			return &auth.Error{Status: http.StatusBadRequest, Code: errValidator,
 				Message: "[body.name] Invalid input: expected string, received " + typeName(v)}
 		}
-		if err := noNUL("name", s); err != nil {
-			return err
-		}
 		upd.Name = &s
 	}
 	if v, ok := obj["image"]; ok {
@@ -252,9 +248,6 @@ func handleUpdateUser(c *call) error {
 			var none *string
 			upd.Image = &none
 		case string:
-			if err := noNUL("image", x); err != nil {
-				return err
-			}
 			p := &x
 			upd.Image = &p
 		default:
@@ -267,17 +260,6 @@ func handleUpdateUser(c *call) error {
 	}
 	c.setSessionCookie(c.sess.Token, nil)
 	return c.reply(statusResponse{true})
-}
-
-// noNUL refuses a profile string with a NUL character: PostgreSQL cannot
-// store one (Better Auth answers 500 there), and a value must not be
-// accepted on one backend and fail on the other.
-func noNUL(key, v string) error {
-	if strings.IndexByte(v, 0) < 0 {
-		return nil
-	}
-	return &auth.Error{Status: http.StatusBadRequest, Code: errValidator,
-		Message: "[body." + key + "] Invalid input: NUL characters are not allowed"}
 }
 
 func handleChangePassword(c *call) error {

@@ -141,6 +141,7 @@ func (s *Server) Handler() http.Handler {
 			// deferSessionRefresh, which Latch does not offer.
 			w.Header().Set("Cache-Control", "no-store")
 			w.Header().Set("Pragma", "no-cache")
+			w.Header().Add("Vary", "Cookie")
 			writeJSON(w, http.StatusMethodNotAllowed, errorBody(errPostGetSession))
 			return
 		}
@@ -148,6 +149,10 @@ func (s *Server) Handler() http.Handler {
 			w.WriteHeader(http.StatusNotFound)
 			return
 		}
+		// Answers carry tokens, JWTs and user data, or say that there
+		// are none for this cookie: no cache may keep or share them.
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Add("Vary", "Cookie")
 		c := &call{s: s, w: w, r: r, jar: &jar{secure: secure}, body: undefined, guard: guard,
 			formLogin: p == "/sign-in/email" || p == "/sign-up/email"}
 		c.ctx = auth.WithClient(r.Context(), auth.Client{IP: s.clientIP(r), UserAgent: latin1(r.Header.Get("User-Agent"))})

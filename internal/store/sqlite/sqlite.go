@@ -69,8 +69,8 @@ var Dialect = sqlutil.Dialect{
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
 }
 
-// Open opens (creating when needed) the database file at path, creating
-// its parent directory, and applies the migrations.
+// Open opens (creating when needed, with mode 0600) the database file at
+// path, creating its parent directory (0700), and applies the migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
@@ -79,6 +79,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("sqlite: create data directory: %w", err)
 		}
+	}
+	// The file holds session tokens: create it for its owner only (SQLite
+	// would use 0644 minus the umask). SQLite gives the -wal and -shm
+	// files the mode of the database file. An existing file keeps its mode.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("sqlite: create database file: %w", err)
+	} else if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("sqlite: create database file: %w", err)
 	}
 	base := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(%s)",
 		path, BusyTimeout.Milliseconds(), Synchronous)
