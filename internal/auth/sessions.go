@@ -216,14 +216,17 @@ func (s *Service) ChangePassword(ctx context.Context, cur *latch.Session, newPas
 	} else if err != nil {
 		return nil, fmt.Errorf("auth: change password: %w", err)
 	}
-	ok, err := s.hasher().Verify(*acct.Password, currentPassword)
+	ok, err := s.verify(ctx, *acct.Password, currentPassword)
+	if notHashed(err) {
+		return nil, err
+	}
 	if err != nil || !ok {
 		logEvent(ctx, slog.LevelWarn, "change_password_failed", cur.UserID, slog.String("reason", "wrong_password"))
 		return nil, ErrInvalidPassword
 	}
 	// Hashed only once the current password is right: a wrong guess costs
 	// one scrypt, not two.
-	hash, err := s.hasher().Hash(newPassword)
+	hash, err := s.hash(ctx, newPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +267,10 @@ func (s *Service) CheckPassword(ctx context.Context, userID, password string) er
 	} else if err != nil {
 		return fmt.Errorf("auth: verify password: %w", err)
 	}
-	ok, err := s.hasher().Verify(*acct.Password, password)
+	ok, err := s.verify(ctx, *acct.Password, password)
+	if notHashed(err) {
+		return err
+	}
 	if err != nil || !ok {
 		// A stolen session could be used to guess the password here.
 		logEvent(ctx, slog.LevelWarn, "verify_password_failed", userID, slog.String("reason", "wrong_password"))

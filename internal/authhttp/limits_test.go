@@ -2,8 +2,10 @@ package authhttp
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // profileCases are sign-up and update-user bodies checked against the
@@ -27,7 +29,9 @@ func profileCases() []struct {
 	tooBig := func(key string, n int) string {
 		return bad("[body." + key + "] Too big: expected string to have \u003c=" + itoa(n) + " characters")
 	}
-	ctrl := func(key string) string { return bad("[body." + key + "] Invalid input: control characters are not allowed") }
+	ctrl := func(key string) string {
+		return bad("[body." + key + "] Invalid input: control characters are not allowed")
+	}
 	long := func(n int) string { return strings.Repeat("x", n) }
 	email := func(n int) string { return strings.Repeat("a", n-len("@example.com")) + "@example.com" }
 	img := func(n int) string { return "https://example.com/" + long(n-len("https://example.com/")) }
@@ -89,3 +93,59 @@ func checkProfileRules(t *testing.T, e *env) {
 		t.Fatalf("a refused value was stored: %.400s", r.body)
 	}
 }
+
+// TestPasswordRoutesBodyLimit: the routes that hash a password take at
+// most PasswordBodyBytes (413 JSON), whatever the Content-Length says;
+// other routes keep the general limit.
+func TestPasswordRoutesBodyLimit(t *testing.T) {
+	e := newEnv(t, "http://localhost:3000")
+	tok, _ := e.signUp("body@example.com")
+	pad := strings.Repeat("x", PasswordBodyBytes)
+	for _, p := range []string{"sign-in/email", "sign-up/email", "change-password", "verify-password"} {
+		r := e.do("POST", "/api/auth/"+p, `{"password":"password123","pad":"`+pad+`"}`, cookie(tok), "Origin: http://localhost:3000")
+		if r.code != 413 || r.body != `{"message":"Request body is too large","code":"PAYLOAD_TOO_LARGE"}` {
+			t.Errorf("%s with a %d-byte body: %d %s, want 413", p, len(pad), r.code, r.body)
+		}
+	}
+	r := e.do("POST", "/api/auth/update-user", `{"name":"A","pad":"`+pad+`"}`, cookie(tok), "Origin: http://localhost:3000")
+	if r.code != 200 {
+		t.Errorf("update-user with a %d-byte body: %d %s, want 200", len(pad), r.code, r.body)
+	}
+}
+
+// TestServerBusy: when the hash queue is full, a hashing route answers
+// 503 with Retry-After and a JSON body. With one slot and a queue of one,
+// of three concurrent sign-ins one is answered at once, with that 503.
+func TestServerBusy(t *testing.T) {
+	e := newEnv(t, "http://localhost:3000")
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	e.svc.Hasher = stuckHasher{release: release}
+	e.svc.HashSlots, e.svc.HashQueue = 1, 1
+	answers := make(chan *httptest.ResponseRecorder, 3)
+	for range 3 {
+		go func() {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest("POST", "http://localhost:3000/api/auth/sign-in/email",
+				strings.NewReader(`{"email":"nobody@example.com","password":"password123"}`))
+			req.Header.Set("Content-Type", "application/json")
+			e.h.ServeHTTP(rec, req)
+			answers <- rec
+		}()
+	}
+	select {
+	case rec := <-answers:
+		if rec.Code != 503 || rec.Header().Get("Retry-After") != "1" ||
+			rec.Body.String() != `{"message":"The server is busy. Please try again in a moment.","code":"SERVER_BUSY"}` {
+			t.Fatalf("answer: %d, Retry-After %q, body %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no answer with the hash slot and the queue taken")
+	}
+}
+
+// stuckHasher never finishes until release is closed.
+type stuckHasher struct{ release chan struct{} }
+
+func (s stuckHasher) Hash(string) (string, error)         { <-s.release; return "", nil }
+func (s stuckHasher) Verify(string, string) (bool, error) { <-s.release; return false, nil }
