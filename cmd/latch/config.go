@@ -77,6 +77,9 @@ type Config struct {
 	LogFormat       string
 	LogRequests     bool
 	ShutdownTimeout time.Duration
+	// Now is the one clock every component is given (time.Now; tests may
+	// replace it before wiring).
+	Now func() time.Time
 }
 
 // errConfig marks configuration errors (exit status 2).
@@ -110,7 +113,7 @@ func loadConfig(env map[string]string) (*Config, error) {
 		}
 		return d
 	}
-	c := &Config{}
+	c := &Config{Now: time.Now}
 	port := get("PORT", "8000")
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		bad("PORT", "want a port number, got %q", port)

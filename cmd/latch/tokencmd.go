@@ -25,6 +25,7 @@ func newTokens(c *Config, secret string) (*token.HS256, error) {
 		token.WithLeeway(c.JWTLeeway),
 		token.WithIssuer(c.JWTIssuer),
 		token.WithAudience(c.JWTAudience),
+		token.WithClock(c.Now),
 	}
 	if c.RequireIssAud {
 		opts = append(opts, token.RequireIssuer(c.JWTIssuer), token.RequireAudience(c.JWTAudience))
