@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/store/postgres"
 )
 
@@ -123,7 +124,7 @@ func loadConfig(env map[string]string) (*Config, error) {
 	if c.Secret != "" && len(c.Secret) < 32 {
 		bad("BETTER_AUTH_SECRET", "must be at least 32 characters (got %d); generate one with `latch secret generate`", len(c.Secret))
 	}
-	for _, s := range splitList(get("LATCH_PREVIOUS_SECRETS", "")) {
+	for _, s := range httpsec.ParseList(get("LATCH_PREVIOUS_SECRETS", "")) {
 		if len(s) < 32 {
 			bad("LATCH_PREVIOUS_SECRETS", "every secret must be at least 32 characters")
 			break
@@ -150,7 +151,7 @@ func loadConfig(env map[string]string) (*Config, error) {
 	if err != nil {
 		bad("DATABASE_URL", "%v", err)
 	}
-	c.TrustedOrigins = splitList(get("LATCH_TRUSTED_ORIGINS", ""))
+	c.TrustedOrigins = httpsec.ParseList(get("LATCH_TRUSTED_ORIGINS", ""))
 	c.RateLimit = boolean("LATCH_RATE_LIMIT", true)
 	trl := get("LATCH_TASK_RATE_LIMIT", "600")
 	if n, err := strconv.Atoi(trl); err != nil || n < 1 {
@@ -159,17 +160,8 @@ func loadConfig(env map[string]string) (*Config, error) {
 		c.TaskRateLimit = n
 	}
 	c.IPHeader = get("LATCH_IP_HEADER", "")
-	for _, p := range splitList(get("LATCH_TRUSTED_PROXIES", "")) {
-		pfx, err := netip.ParsePrefix(p)
-		if err != nil {
-			addr, err2 := netip.ParseAddr(p)
-			if err2 != nil {
-				bad("LATCH_TRUSTED_PROXIES", "want IPs or CIDRs, got %q", p)
-				continue
-			}
-			pfx = netip.PrefixFrom(addr, addr.BitLen())
-		}
-		c.TrustedProxies = append(c.TrustedProxies, pfx)
+	if c.TrustedProxies, err = httpsec.ParseTrustedProxies(get("LATCH_TRUSTED_PROXIES", "")); err != nil {
+		bad("LATCH_TRUSTED_PROXIES", "want IPs or CIDRs: %v", err)
 	}
 	c.CheckSession = boolean("LATCH_CHECK_SESSION", false)
 	c.SessionCheckTTL = duration("LATCH_SESSION_CHECK_TTL", "10s", 0, time.Hour)
@@ -209,16 +201,6 @@ func netJoin(host, port string) string {
 		host = "[" + host + "]"
 	}
 	return host + ":" + port
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // parseDatabaseURL decides the backend. PostgreSQL URLs are returned
