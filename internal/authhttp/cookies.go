@@ -161,6 +161,19 @@ func (l cookieList) get(name string) (string, bool) {
 	return "", false
 }
 
+// signed returns the value of the signed cookie name as Better Auth reads
+// it: the request's value (already URL-decoded by requestCookies when
+// valid) must be non-empty and carry a valid signature
+// (auth.VerifySigned). It is the one path every signed request cookie
+// takes.
+func (l cookieList) signed(secret []byte, name string) (string, bool) {
+	v, ok := l.get(name)
+	if !ok || v == "" {
+		return "", false
+	}
+	return auth.VerifySigned(secret, v)
+}
+
 // isChunkOf reports whether name is base.N (a chunk of a split cookie).
 func isChunkOf(base, name string) bool {
 	rest, ok := strings.CutPrefix(name, base+".")

@@ -28,11 +28,7 @@ func (c *call) sessionToken() string {
 			return tok
 		}
 	}
-	v, ok := c.reqCookies().get(c.jar.name(sessionTokenCookie))
-	if !ok || v == "" {
-		return ""
-	}
-	tok, ok := auth.VerifySigned(c.s.Secret, v)
+	tok, ok := c.reqCookies().signed(c.s.Secret, c.jar.name(sessionTokenCookie))
 	if !ok {
 		return ""
 	}
@@ -42,11 +38,7 @@ func (c *call) sessionToken() string {
 // dontRemember reports whether the request carries a validly signed,
 // non-empty dont_remember cookie.
 func (c *call) dontRemember() bool {
-	v, ok := c.reqCookies().get(c.jar.name(dontRememberCookie))
-	if !ok || v == "" {
-		return false
-	}
-	val, ok := auth.VerifySigned(c.s.Secret, v)
+	val, ok := c.reqCookies().signed(c.s.Secret, c.jar.name(dontRememberCookie))
 	return ok && val != ""
 }
 
