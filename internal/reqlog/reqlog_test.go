@@ -106,8 +106,4 @@ func TestOutsideRequest(t *testing.T) {
 	if ID(ctx) != "" || Logger(ctx) != slog.Default() {
 		t.Error("outside a request: want empty id and the default logger")
 	}
-	ctx = WithLogger(ctx, "job-1", slog.Default())
-	if ID(ctx) != "job-1" {
-		t.Errorf("WithLogger id %q", ID(ctx))
-	}
 }

@@ -101,26 +101,6 @@ func (t *Time) Scan(src any) error {
 	return nil
 }
 
-// NullTime scans a nullable timestamp column.
-type NullTime struct {
-	T     time.Time
-	Valid bool
-}
-
-// Scan implements sql.Scanner.
-func (t *NullTime) Scan(src any) error {
-	if src == nil {
-		*t = NullTime{}
-		return nil
-	}
-	v, err := ParseTime(src)
-	if err != nil {
-		return err
-	}
-	*t = NullTime{T: v, Valid: true}
-	return nil
-}
-
 // Bool scans a boolean column stored as a boolean, an integer (SQLite 0/1)
 // or text ("true"/"1").
 type Bool bool

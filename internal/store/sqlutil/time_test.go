@@ -91,10 +91,6 @@ func TestScanners(t *testing.T) {
 	if err := b.Scan("maybe"); err == nil {
 		t.Error("Bool.Scan(maybe) succeeded")
 	}
-	var nt NullTime
-	if err := nt.Scan(nil); err != nil || nt.Valid {
-		t.Errorf("NullTime.Scan(nil) = %+v, %v", nt, err)
-	}
 	var tm Time
 	if err := tm.Scan(nil); err == nil {
 		t.Error("Time.Scan(nil) succeeded")
