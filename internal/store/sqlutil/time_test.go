@@ -98,11 +98,11 @@ func TestScanners(t *testing.T) {
 }
 
 func TestRebind(t *testing.T) {
-	s := &Store{D: Dialect{Dollar: true}}
+	s := &Store{d: Dialect{Dollar: true}}
 	if got := s.q(`SELECT a FROM t WHERE b = ? AND (c, id) > (?, ?) LIMIT ?`); got != `SELECT a FROM t WHERE b = $1 AND (c, id) > ($2, $3) LIMIT $4` {
 		t.Fatalf("rebind = %q", got)
 	}
-	s.D.Dollar = false
+	s.d.Dollar = false
 	if got := s.q(`a = ?`); !strings.Contains(got, "?") {
 		t.Fatalf("sqlite rebind changed the query: %q", got)
 	}
