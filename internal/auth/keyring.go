@@ -36,12 +36,37 @@ type KeyRing struct {
 	Options []token.Option
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Refresh bounds how stale the cached keys may be (default 30 s).
+	// Activation is how long a new key is published before it signs
+	// (default DefaultKeyActivation), so that verifiers holding a cached
+	// JWKS already know it when its first token arrives. A rotated-out key
+	// keeps signing until then.
+	Activation time.Duration
+	// Refresh bounds how stale the cached keys may be (default 30 s, at
+	// most a quarter of Activation).
 	Refresh time.Duration
 
 	mu     sync.Mutex
 	cur    *ringState
 	loadMu sync.Mutex
+}
+
+// DefaultKeyActivation is the default KeyRing.Activation: the JWKS
+// max-age that Latch's /jwks announces.
+const DefaultKeyActivation = 5 * time.Minute
+
+func (r *KeyRing) activation() time.Duration {
+	if r.Activation > 0 {
+		return r.Activation
+	}
+	return DefaultKeyActivation
+}
+
+func (r *KeyRing) refresh() time.Duration {
+	d := r.Refresh
+	if d <= 0 {
+		d = 30 * time.Second
+	}
+	return min(d, r.activation()/4)
 }
 
 // ringState is one immutable snapshot of the keys.
@@ -86,7 +111,7 @@ func (r *KeyRing) reload(ctx context.Context, create bool) (*ringState, error) {
 		return nil, err
 	}
 	now := r.now()
-	if create && signingKey(keys, r.Alg, now) == nil {
+	if create && signingKey(keys, r.Alg, now, r.activation()) == nil {
 		k, err := r.create(ctx, now)
 		if err != nil {
 			return nil, err
@@ -103,9 +128,17 @@ func (r *KeyRing) reload(ctx context.Context, create bool) (*ringState, error) {
 	return st, nil
 }
 
-// signingKey returns the newest key of alg that has not expired. Rows
+// signingKey returns the newest key of alg that has not expired and was
+// created at least activation ago, or else the newest unexpired one. Rows
 // without alg are Better Auth's default, EdDSA.
-func signingKey(keys []latch.JWK, alg string, now time.Time) *latch.JWK {
+func signingKey(keys []latch.JWK, alg string, now time.Time, activation time.Duration) *latch.JWK {
+	if k := newestLive(keys, alg, now, now.Add(-activation)); k != nil {
+		return k
+	}
+	return newestLive(keys, alg, now, now)
+}
+
+func newestLive(keys []latch.JWK, alg string, now, createdBy time.Time) *latch.JWK {
 	var best *latch.JWK
 	for i := range keys {
 		k := &keys[i]
@@ -113,7 +146,7 @@ func signingKey(keys []latch.JWK, alg string, now time.Time) *latch.JWK {
 		if a == "" {
 			a = "EdDSA"
 		}
-		if a != alg || (!k.ExpiresAt.IsZero() && !k.ExpiresAt.After(now)) {
+		if a != alg || (!k.ExpiresAt.IsZero() && !k.ExpiresAt.After(now)) || k.CreatedAt.After(createdBy) {
 			continue
 		}
 		if best == nil || !k.CreatedAt.Before(best.CreatedAt) {
@@ -148,7 +181,7 @@ func (r *KeyRing) snapshot(keys []latch.JWK, now time.Time) (*ringState, error) 
 		return nil, err
 	}
 	st.jwks = doc
-	sk := signingKey(keys, r.Alg, now)
+	sk := signingKey(keys, r.Alg, now, r.activation())
 	if sk == nil {
 		return nil, fmt.Errorf("%w: no live %s signing key", ErrKey, r.Alg)
 	}
@@ -224,11 +257,7 @@ func (r *KeyRing) state(ctx context.Context) (*ringState, error) {
 	if st == nil {
 		return nil, fmt.Errorf("%w: key ring not loaded", ErrKey)
 	}
-	refresh := r.Refresh
-	if refresh <= 0 {
-		refresh = 30 * time.Second
-	}
-	if r.now().Sub(st.loaded) < refresh {
+	if r.now().Sub(st.loaded) < r.refresh() {
 		return st, nil
 	}
 	if fresh, err := r.reload(ctx, true); err == nil {
@@ -283,16 +312,16 @@ func (r *KeyRing) ResolveKey(ctx context.Context, kid string) (*token.PublicKey,
 	return nil, token.ErrUnknownKey
 }
 
-// Rotate makes a new signing key and retires the others: they sign no
-// more and stay in the JWKS for Grace. Keys retired longer ago than Grace
-// are deleted.
+// Rotate makes a new key, published at once and signing after
+// Activation, and retires the others: they sign until then and stay in the
+// JWKS for Grace after. Keys retired longer ago than Grace are deleted.
 func (r *KeyRing) Rotate(ctx context.Context) (KeyInfo, error) {
 	now := r.now()
 	k, err := r.create(ctx, now)
 	if err != nil {
 		return KeyInfo{}, err
 	}
-	if err := r.Store.ExpireJWKs(ctx, k.ID, now); err != nil {
+	if err := r.Store.ExpireJWKs(ctx, k.ID, now.Add(r.activation())); err != nil {
 		return KeyInfo{}, err
 	}
 	if _, err := r.Store.DeleteJWKsExpiredBefore(ctx, now.Add(-r.Grace)); err != nil {
@@ -301,7 +330,7 @@ func (r *KeyRing) Rotate(ctx context.Context) (KeyInfo, error) {
 	if _, err := r.reload(ctx, false); err != nil {
 		return KeyInfo{}, err
 	}
-	return KeyInfo{ID: k.ID, Alg: k.Alg, CreatedAt: k.CreatedAt, Signing: true, Published: true}, nil
+	return KeyInfo{ID: k.ID, Alg: k.Alg, CreatedAt: k.CreatedAt, Published: true}, nil
 }
 
 // List describes every stored key, oldest first.
@@ -311,7 +340,7 @@ func (r *KeyRing) List(ctx context.Context) ([]KeyInfo, error) {
 		return nil, err
 	}
 	now := r.now()
-	sk := signingKey(keys, r.Alg, now)
+	sk := signingKey(keys, r.Alg, now, r.activation())
 	out := make([]KeyInfo, 0, len(keys))
 	for i := range keys {
 		k := &keys[i]

@@ -17,7 +17,7 @@ const ringSecret = "ring-secret-0123456789abcdef0123456789"
 
 func newRing(t *testing.T, alg string, clock *fakeClock, store latch.KeyStore) *KeyRing {
 	t.Helper()
-	r := &KeyRing{Store: store, Secrets: [][]byte{[]byte(ringSecret)}, Alg: alg, Grace: time.Hour,
+	r := &KeyRing{Store: store, Secrets: [][]byte{[]byte(ringSecret)}, Alg: alg, Grace: time.Hour, Activation: time.Minute,
 		Now: clock.Now, Options: []token.Option{token.WithClock(clock.Now)}}
 	if err := r.Load(context.Background()); err != nil {
 		t.Fatalf("Load: %v", err)
@@ -85,26 +85,33 @@ func TestKeyRingRotateGrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh, _ := r.Sign(token.Claims{Subject: "u1"})
-	if kidOf(t, fresh) != info.ID || kidOf(t, fresh) == kidOf(t, old) {
-		t.Fatalf("after rotate signs with %s, want the new key %s", kidOf(t, fresh), info.ID)
+	// The new key is published at once but signs only after Activation,
+	// so that verifiers with a cached JWKS know it first.
+	early := verifierOf(t, r, clock)
+	if tok, _ := r.Sign(token.Claims{Subject: "u1"}); kidOf(t, tok) != kidOf(t, old) {
+		t.Fatalf("right after rotate signs with %s, want the old key until activation", kidOf(t, tok))
 	}
-	v := verifierOf(t, r, clock)
+	clock.Advance(time.Minute + time.Second)
+	fresh, _ := r.Sign(token.Claims{Subject: "u1"})
+	if kidOf(t, fresh) != info.ID {
+		t.Fatalf("after activation signs with %s, want the new key %s", kidOf(t, fresh), info.ID)
+	}
 	for _, tok := range []string{old, fresh} {
-		if _, err := v.Verify(context.Background(), tok); err != nil {
-			t.Errorf("during the grace period: %v", err)
+		if _, err := early.Verify(context.Background(), tok); err != nil {
+			t.Errorf("a JWKS fetched right after the rotation: %v", err)
 		}
 	}
-	// The other instance resolves the new kid by reloading.
+	// The other instance switches to the new key on its own (reload).
+	if tok, _ := other.Sign(token.Claims{Subject: "u1"}); kidOf(t, tok) != info.ID {
+		t.Errorf("other instance signs with %s after activation, want %s", kidOf(t, tok), info.ID)
+	}
 	ov, _ := token.NewKeySetVerifier(other, token.WithClock(clock.Now))
-	clock.Advance(2 * time.Second)
 	if _, err := ov.Verify(context.Background(), fresh); err != nil {
 		t.Errorf("other instance, new kid: %v", err)
 	}
 	// After the grace period the old key leaves the JWKS and a new
 	// rotation deletes it.
 	clock.Advance(time.Hour + time.Minute)
-	r.Refresh = time.Nanosecond
 	if _, err := verifierOf(t, r, clock).Verify(context.Background(), old); !errors.Is(err, token.ErrUnknownKey) {
 		t.Errorf("old key after grace: err = %v, want ErrUnknownKey", err)
 	}
@@ -112,8 +119,8 @@ func TestKeyRingRotateGrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	list, _ := r.List(context.Background())
-	if len(list) != 2 || !list[1].Signing || list[0].Signing || !list[0].Published {
-		t.Errorf("after second rotation: %+v, want the first key deleted, two left, the newest signing", list)
+	if len(list) != 2 || list[0].ID != info.ID || !list[0].Signing || list[1].Signing || !list[1].Published {
+		t.Errorf("after second rotation: %+v, want the first key deleted, the second still signing until activation", list)
 	}
 }
 

@@ -31,6 +31,12 @@ type Signer interface {
 	Sign(c token.Claims) (string, error)
 }
 
+// KeySource returns the JWKS document of the keys that sign tokens.
+// *auth.KeyRing implements it.
+type KeySource interface {
+	JWKS(ctx context.Context) ([]byte, error)
+}
+
 // RedirectChecker validates callbackURL-style parameters.
 // *httpsec.Origins implements it.
 type RedirectChecker interface {
@@ -48,8 +54,16 @@ type Server struct {
 	Tokens Signer
 	// Secret is the HMAC key of the signed session_token and
 	// dont_remember cookies and of bearer tokens (BETTER_AUTH_SECRET,
-	// required; only this current secret is checked, as in Better Auth).
+	// required). New values are always signed with it.
 	Secret []byte
+	// PreviousSecrets still verify cookies and bearer tokens signed before
+	// a rotation of Secret (LATCH_PREVIOUS_SECRETS), so that rotating the
+	// secret signs nobody out.
+	PreviousSecrets [][]byte
+	// Keys, when set, serves GET /jwks (the public keys of asymmetric
+	// tokens). Nil: /jwks answers 404, as Better Auth without its jwt
+	// plugin.
+	Keys KeySource
 	// BaseURL is the public base URL; when it starts with "https://"
 	// cookies get the __Secure- prefix and the Secure attribute.
 	BaseURL string
@@ -111,6 +125,7 @@ func (s *Server) routes() map[string]route {
 		"/ok":                    {http.MethodGet, nil, handleOK},
 		"/token":                 {http.MethodGet, nil, handleToken},
 		"/session":               {http.MethodGet, nil, handleSessionToken},
+		"/jwks":                  {http.MethodGet, nil, handleJWKS},
 	}
 }
 
