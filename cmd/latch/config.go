@@ -25,7 +25,7 @@ var settings = []setting{
 	{"LATCH_HOST", "", "interface to listen on (empty: all)"},
 	{"BETTER_AUTH_SECRET", "(generated)", "shared secret: signs session cookies and HS256 JWTs; at least 32 characters. Unset: generated once into LATCH_DATA_DIR/secret (refused when LATCH_ENV=production)"},
 	{"LATCH_PREVIOUS_SECRETS", "", "comma-separated older secrets that still verify JWTs, session cookies and signed bearer tokens, and decrypt signing keys (secret rotation)"},
-	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss/aud, and https turns on __Secure- cookies"},
+	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss, and https turns on __Secure- cookies"},
 	{"DATABASE_URL", "sqlite:LATCH_DATA_DIR/latch.db", "postgres://, postgresql:// or postgresql+asyncpg:// for PostgreSQL; sqlite:PATH, file:PATH or a path for SQLite"},
 	{"LATCH_DATA_DIR", "./data", "directory for the SQLite database and the generated secret"},
 	{"LATCH_ENV", "development", "development or production (production requires an explicit secret)"},
@@ -39,8 +39,8 @@ var settings = []setting{
 	{"LATCH_JWT_TTL", "168h", "lifetime of issued JWTs"},
 	{"LATCH_JWT_LEEWAY", "30s", "clock skew allowed when verifying exp/nbf/iat (at most 60s)"},
 	{"LATCH_JWT_ISSUER", "origin of BETTER_AUTH_URL", "iss written into issued JWTs"},
-	{"LATCH_JWT_AUDIENCE", "origin of BETTER_AUTH_URL", "aud written into issued JWTs"},
-	{"LATCH_JWT_REQUIRE_ISS_AUD", "false", "true: the task API rejects JWTs whose iss/aud differ from the values above"},
+	{"LATCH_JWT_AUDIENCE", "", "aud written into issued JWTs; empty: no aud (PyJWT's jwt.decode without audience= refuses tokens that carry one)"},
+	{"LATCH_JWT_REQUIRE_ISS_AUD", "false", "true: the task API rejects JWTs whose iss differs from LATCH_JWT_ISSUER, and (when LATCH_JWT_AUDIENCE is set) whose aud lacks it"},
 	{"LATCH_JWT_ALG", "HS256", "algorithm of issued JWTs: HS256 (shared secret), or EdDSA, ES256, RS256 (keys in the jwks table, public keys at /api/auth/jwks)"},
 	{"LATCH_JWT_KEY_GRACE", "LATCH_JWT_TTL + LATCH_JWT_LEEWAY", "how long a rotated signing key stays in the JWKS (asymmetric LATCH_JWT_ALG)"},
 	{"LATCH_JWT_KEY_ACTIVATION", "5m", "how long a new signing key is published in the JWKS before it signs (`latch keys rotate`), so that verifiers with a cached JWKS know it"},
@@ -83,6 +83,9 @@ type Config struct {
 	LogFormat       string
 	LogRequests     bool
 	ShutdownTimeout time.Duration
+	// Now is the one clock every component is given (time.Now; tests may
+	// replace it before wiring).
+	Now func() time.Time
 }
 
 // errConfig marks configuration errors (exit status 2).
@@ -116,7 +119,7 @@ func loadConfig(env map[string]string) (*Config, error) {
 		}
 		return d
 	}
-	c := &Config{}
+	c := &Config{Now: time.Now}
 	port := get("PORT", "8000")
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		bad("PORT", "want a port number, got %q", port)
@@ -179,7 +182,7 @@ func loadConfig(env map[string]string) (*Config, error) {
 	c.JWTTTL = duration("LATCH_JWT_TTL", "168h", time.Minute, 90*24*time.Hour)
 	c.JWTLeeway = duration("LATCH_JWT_LEEWAY", "30s", 0, time.Minute)
 	c.JWTIssuer = get("LATCH_JWT_ISSUER", c.Origin)
-	c.JWTAudience = get("LATCH_JWT_AUDIENCE", c.Origin)
+	c.JWTAudience = get("LATCH_JWT_AUDIENCE", "")
 	c.RequireIssAud = boolean("LATCH_JWT_REQUIRE_ISS_AUD", false)
 	c.JWTAlg = get("LATCH_JWT_ALG", "HS256")
 	switch c.JWTAlg {

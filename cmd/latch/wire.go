@@ -20,7 +20,8 @@ import (
 )
 
 // newApp opens the database and wires every component. It is the only
-// function that sees all concrete types.
+// function that sees all concrete types, and it gives every component the
+// one clock, cfg.Now.
 func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (*app, error) {
 	origins, err := httpsec.NewOrigins(cfg.BaseURL.String(), cfg.TrustedOrigins)
 	if err != nil {
@@ -40,7 +41,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	// JWKS-signed tokens too, optionally a live-session check on sid.
 	var verifier token.Verifier = tokens
 	if cfg.JWKSURL != "" {
-		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{}, verifyOptions(cfg)...)
+		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Now: cfg.Now}, verifyOptions(cfg)...)
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("%w: LATCH_JWKS_URL: %w", errConfig, err)
@@ -64,8 +65,10 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		verifier = eitherVerifier{first: local, second: verifier}
 	}
 	svc := auth.New(st, st)
+	svc.Now = cfg.Now
 	if cfg.CheckSession {
 		checker := auth.NewSessionChecker(verifier, st, cfg.SessionCheckTTL)
+		checker.Now = cfg.Now
 		svc.OnRevoke = checker.Invalidate
 		verifier = checker
 	}
@@ -74,6 +77,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	var limiter *ratelimit.Memory
 	if cfg.RateLimit {
 		limiter = ratelimit.New()
+		limiter.Now = cfg.Now
 	}
 
 	authSrv := &authhttp.Server{
@@ -100,7 +104,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	// Better Auth does; CORS answers preflights before anything else.
 	authH = httpsec.CORS(origins)(authH)
 
-	apiSrv := &httpapi.Server{Tasks: st, Verifier: verifier, TaskRateLimit: cfg.TaskRateLimit, Logger: log}
+	apiSrv := &httpapi.Server{Tasks: st, Verifier: verifier, TaskRateLimit: cfg.TaskRateLimit, Logger: log, Now: cfg.Now}
 	if limiter != nil {
 		apiSrv.Limiter = limiter
 	}
@@ -141,11 +145,7 @@ func (e eitherVerifier) Verify(ctx context.Context, tok string) (token.Claims, e
 
 // verifyOptions are the claim rules of every asymmetric verifier.
 func verifyOptions(cfg *Config) []token.Option {
-	opts := []token.Option{token.WithLeeway(cfg.JWTLeeway)}
-	if cfg.RequireIssAud {
-		opts = append(opts, token.RequireIssuer(cfg.JWTIssuer), token.RequireAudience(cfg.JWTAudience))
-	}
-	return opts
+	return append([]token.Option{token.WithLeeway(cfg.JWTLeeway), token.WithClock(cfg.Now)}, issAudChecks(cfg)...)
 }
 
 func previousSecrets(cfg *Config) [][]byte {
@@ -158,6 +158,10 @@ func previousSecrets(cfg *Config) [][]byte {
 
 // newKeyRing builds the signing-key ring of an asymmetric LATCH_JWT_ALG.
 func newKeyRing(cfg *Config, secret string, keys latch.KeyStore) *auth.KeyRing {
+	opts := []token.Option{token.WithTTL(cfg.JWTTTL), token.WithIssuer(cfg.JWTIssuer), token.WithClock(cfg.Now)}
+	if cfg.JWTAudience != "" {
+		opts = append(opts, token.WithAudience(cfg.JWTAudience))
+	}
 	return &auth.KeyRing{
 		Store:      keys,
 		Secrets:    append([][]byte{[]byte(secret)}, previousSecrets(cfg)...),

@@ -81,6 +81,7 @@ func TestKeyRingRotateGrace(t *testing.T) {
 	r := newRing(t, "EdDSA", clock, db)
 	other := newRing(t, "EdDSA", clock, db) // another instance, loaded before the rotation
 	old, _ := r.Sign(token.Claims{Subject: "u1"})
+	clock.Advance(10 * time.Minute) // the first key has been signing a while
 	info, err := r.Rotate(context.Background())
 	if err != nil {
 		t.Fatal(err)
