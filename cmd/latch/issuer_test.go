@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -285,5 +287,37 @@ func TestPreviousSecretKeepsSessions(t *testing.T) {
 	stale := startTestServer(t, map[string]string{"DATABASE_URL": "sqlite:" + old.DBPath, "BETTER_AUTH_SECRET": newSecret})
 	if got := getSession(stale); got != "null" {
 		t.Errorf("without LATCH_PREVIOUS_SECRETS: get-session = %s, want null", got)
+	}
+}
+
+// pyJWKS is the README's Python snippet: PyJWT's PyJWKClient against
+// Latch's /api/auth/jwks.
+const pyJWKS = `
+import json, os, jwt
+jwks = jwt.PyJWKClient(os.environ["JWKS_URL"], cache_keys=True)
+token = os.environ["TOKEN"]
+key = jwks.get_signing_key_from_jwt(token)
+print(json.dumps(jwt.decode(token, key.key, algorithms=["EdDSA", "ES256", "RS256"])))
+`
+
+// TestPyJWKClientVerifiesIssuedTokens runs the README's PyJWT snippet on a
+// token of each asymmetric algorithm.
+func TestPyJWKClientVerifiesIssuedTokens(t *testing.T) {
+	py := requirePyJWT(t)
+	for _, alg := range []string{"EdDSA", "ES256", "RS256"} {
+		t.Run(alg, func(t *testing.T) {
+			ts := startTestServer(t, map[string]string{"LATCH_JWT_ALG": alg})
+			uid, _, tok := signUp(t, ts, "py-"+strings.ToLower(alg)+"@example.com")
+			cmd := exec.Command(py, "-c", pyJWKS)
+			cmd.Env = append(os.Environ(), "JWKS_URL="+ts.URL+"/api/auth/jwks", "TOKEN="+tok)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("PyJWKClient: %v\n%s", err, out)
+			}
+			var claims map[string]any
+			if err := json.Unmarshal(out, &claims); err != nil || claims["sub"] != uid {
+				t.Fatalf("PyJWKClient printed %s, want sub %s", out, uid)
+			}
+		})
 	}
 }
