@@ -89,6 +89,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		Origins:         origins,
 		ClientIP:        clientIP.Of,
 		Logger:          log,
+		Now:             cfg.Now,
 		// The origin/CSRF check runs inside the handler, at Better
 		// Auth's point in the pipeline (after body parsing).
 		Guard: httpsec.OriginCheck(origins, authhttp.BasePath),

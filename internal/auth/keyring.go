@@ -277,6 +277,15 @@ func (r *KeyRing) Sign(c token.Claims) (string, error) {
 	return st.signer.Sign(c)
 }
 
+// SigningKeyID returns the kid of the key that signs now ("" before Load).
+func (r *KeyRing) SigningKeyID() string {
+	st, err := r.state(context.Background())
+	if err != nil {
+		return ""
+	}
+	return st.signer.KeyID()
+}
+
 // JWKS returns the public key set document.
 func (r *KeyRing) JWKS(ctx context.Context) ([]byte, error) {
 	st, err := r.state(ctx)

@@ -162,9 +162,21 @@ func (c *call) setJWTHeader() {
 }
 
 // jwt signs the token of the resolved session: sub = user id, email, sid =
-// session id.
+// session id. The same token is reused for up to jwtReuse.
 func (c *call) jwt() (string, error) {
-	return c.s.Tokens.Sign(token.Claims{Subject: c.user.ID, Email: c.user.Email, SessionID: c.sess.ID})
+	k := jwtKey{sid: c.sess.ID, sub: c.user.ID, email: c.user.Email}
+	if ki, ok := c.s.Tokens.(keyIdentifier); ok {
+		k.kid = ki.SigningKeyID()
+	}
+	now := c.s.now()
+	if tok, ok := c.s.jwts.get(k, now); ok {
+		return tok, nil
+	}
+	tok, err := c.s.Tokens.Sign(token.Claims{Subject: c.user.ID, Email: c.user.Email, SessionID: c.sess.ID})
+	if err == nil {
+		c.s.jwts.put(k, tok, now)
+	}
+	return tok, err
 }
 
 func handleListSessions(c *call) error {

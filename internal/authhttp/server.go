@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
@@ -87,9 +88,20 @@ type Server struct {
 	// Logger receives unexpected errors when the request carries no
 	// reqlog logger; nil means slog.Default().
 	Logger *slog.Logger
+	// Now is the clock of the JWT reuse window; nil means time.Now.
+	Now func() time.Time
 	// MaxBodyBytes limits request bodies (zero: DefaultMaxBodyBytes);
 	// larger bodies get 413 PAYLOAD_TOO_LARGE.
 	MaxBodyBytes int64
+
+	jwts jwtCache // recently signed JWTs (see jwtReuse)
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 var errPostGetSession = &auth.Error{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
