@@ -12,7 +12,7 @@ var _ latch.KeyStore = (*Store)(nil)
 
 // JWKs implements latch.KeyStore.
 func (s *Store) JWKs(ctx context.Context) ([]latch.JWK, error) {
-	rows, err := s.R.QueryContext(ctx, `SELECT "id", "publicKey", "privateKey", "createdAt", "expiresAt",
+	rows, err := s.query(ctx, s.R, `SELECT "id", "publicKey", "privateKey", "createdAt", "expiresAt",
 		COALESCE("alg", ''), COALESCE("crv", '') FROM "jwks" ORDER BY "createdAt", "id"`)
 	if err != nil {
 		return nil, s.Err("list jwks", err)
@@ -42,7 +42,7 @@ func (s *Store) CreateJWK(ctx context.Context, k *latch.JWK) error {
 		k.ExpiresAt = Norm(k.ExpiresAt)
 		exp = s.t(k.ExpiresAt)
 	}
-	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO "jwks"
+	_, err := s.exec(ctx, s.W, s.q(`INSERT INTO "jwks"
 		("id", "publicKey", "privateKey", "createdAt", "expiresAt", "alg", "crv") VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		k.ID, k.PublicKey, k.PrivateKey, s.t(k.CreatedAt), exp, nullable(k.Alg), nullable(k.Crv))
 	return s.Err("create jwk", err)
@@ -51,14 +51,14 @@ func (s *Store) CreateJWK(ctx context.Context, k *latch.JWK) error {
 // ExpireJWKs implements latch.KeyStore.
 func (s *Store) ExpireJWKs(ctx context.Context, keep string, at time.Time) error {
 	t := s.t(at)
-	_, err := s.W.ExecContext(ctx, s.q(`UPDATE "jwks" SET "expiresAt" = ?
+	_, err := s.exec(ctx, s.W, s.q(`UPDATE "jwks" SET "expiresAt" = ?
 		WHERE "id" <> ? AND ("expiresAt" IS NULL OR "expiresAt" > ?)`), t, keep, t)
 	return s.Err("expire jwks", err)
 }
 
 // DeleteJWKsExpiredBefore implements latch.KeyStore.
 func (s *Store) DeleteJWKsExpiredBefore(ctx context.Context, t time.Time) (int, error) {
-	res, err := s.W.ExecContext(ctx, s.q(`DELETE FROM "jwks" WHERE "expiresAt" IS NOT NULL AND "expiresAt" < ?`), s.t(t))
+	res, err := s.exec(ctx, s.W, s.q(`DELETE FROM "jwks" WHERE "expiresAt" IS NOT NULL AND "expiresAt" < ?`), s.t(t))
 	if err != nil {
 		return 0, s.Err("delete jwks", err)
 	}

@@ -52,6 +52,8 @@ type Store struct {
 	R *sql.DB
 	// D is the dialect.
 	D Dialect
+
+	stmts stmtCache
 }
 
 var (
