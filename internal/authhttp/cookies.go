@@ -161,17 +161,17 @@ func (l cookieList) get(name string) (string, bool) {
 	return "", false
 }
 
-// signed returns the value of the signed cookie name as Better Auth reads
-// it: the request's value (already URL-decoded by requestCookies when
-// valid) must be non-empty and carry a valid signature
-// (auth.VerifySigned). It is the one path every signed request cookie
-// takes.
-func (l cookieList) signed(secret []byte, name string) (string, bool) {
+// signedCookie returns the value of the signed cookie name in l as Better
+// Auth reads it: the request's value (already URL-decoded by
+// requestCookies when valid) must be non-empty and carry a valid signature
+// (verifySigned: the current secret or a previous one). It is the one path
+// every signed request cookie takes.
+func (s *Server) signedCookie(l cookieList, name string) (string, bool) {
 	v, ok := l.get(name)
 	if !ok || v == "" {
 		return "", false
 	}
-	return auth.VerifySigned(secret, v)
+	return s.verifySigned(v)
 }
 
 // isChunkOf reports whether name is base.N (a chunk of a split cookie).

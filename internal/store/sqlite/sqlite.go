@@ -95,17 +95,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	// Until the read pool exists, the store reads through w too.
-	db := &DB{Store: sqlutil.New(w, w, Dialect), w: w, r: w, path: path}
-	if err := db.enableWAL(ctx); err != nil {
-		_ = w.Close()
-		return nil, err
-	}
-	if err := db.Migrate(ctx); err != nil {
-		_ = w.Close()
-		return nil, err
-	}
-
+	// The read pool connects lazily: its first connection comes after WAL
+	// and the migrations are in place (at Ping).
 	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
 	if err != nil {
 		_ = w.Close()
@@ -114,7 +105,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db.Store, db.r = sqlutil.New(w, r, Dialect), r
+	db := &DB{Store: sqlutil.New(w, r, Dialect), w: w, r: r, path: path}
+	if err := db.enableWAL(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	if err := db.Ping(ctx); err != nil {
 		_ = db.Close()
 		return nil, err

@@ -53,6 +53,8 @@ type Store struct {
 	// r runs reads. It may be the same pool as w.
 	r *sql.DB
 	d Dialect
+
+	stmts stmtCache
 }
 
 // New returns a Store writing through w and reading through r (which may
@@ -61,9 +63,10 @@ func New(w, r *sql.DB, d Dialect) *Store {
 	return &Store{w: w, r: r, d: d}
 }
 
-// Close closes both pools (once when they are the same).
+// Close closes the cached prepared statements, then both pools (once
+// when they are the same).
 func (s *Store) Close() error {
-	err := s.w.Close()
+	err := errors.Join(s.stmts.close(), s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}

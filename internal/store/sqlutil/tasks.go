@@ -36,7 +36,7 @@ func scanTask(r scanner) (*latch.Task, error) {
 // CreateTask implements latch.TaskStore.
 func (s *Store) CreateTask(ctx context.Context, t *latch.Task, now time.Time) error {
 	now = Norm(now)
-	err := s.w.QueryRowContext(ctx, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
+	err := s.queryRow(ctx, s.w, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
 		t.UserID, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *Store) CreateTask(ctx context.Context, t *latch.Task, now time.Time) er
 
 // GetTask implements latch.TaskStore.
 func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
-	t, err := scanTask(s.r.QueryRowContext(ctx,
+	t, err := scanTask(s.queryRow(ctx, s.r,
 		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, userID))
 	if err != nil {
 		return nil, s.Err("get task", err)
@@ -66,7 +66,7 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 	}
 	query += ` WHERE id = ? AND user_id = ? RETURNING ` + taskCols
 	args = append(args, id, userID)
-	t, err := scanTask(s.w.QueryRowContext(ctx, s.q(query), args...))
+	t, err := scanTask(s.queryRow(ctx, s.w, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update task", err)
 	}
@@ -76,7 +76,7 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 // ToggleTask implements latch.TaskStore. The flip happens in one UPDATE
 // statement, so concurrent toggles serialise on the row.
 func (s *Store) ToggleTask(ctx context.Context, userID string, id int64, now time.Time) (*latch.Task, error) {
-	t, err := scanTask(s.w.QueryRowContext(ctx, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
+	t, err := scanTask(s.queryRow(ctx, s.w, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
 		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(now), id, userID))
 	if err != nil {
 		return nil, s.Err("toggle task", err)
@@ -173,7 +173,13 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 		}
 	}
 
-	rows, err := qr.QueryContext(ctx, lq.Page, lq.PageArgs...)
+	var rows *sql.Rows
+	var err error
+	if lq.Count == "" {
+		rows, err = s.query(ctx, s.r, lq.Page, lq.PageArgs...)
+	} else {
+		rows, err = qr.QueryContext(ctx, lq.Page, lq.PageArgs...)
+	}
 	if err != nil {
 		return nil, s.Err("list tasks", err)
 	}

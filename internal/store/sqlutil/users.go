@@ -104,7 +104,7 @@ func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account)
 
 // UserByID implements latch.UserStore.
 func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), id))
+	u, err := scanUser(s.queryRow(ctx, s.r, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), id))
 	if err != nil {
 		return nil, s.Err("user by id", err)
 	}
@@ -113,7 +113,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
 
 // UserByEmail implements latch.UserStore.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*latch.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
+	u, err := scanUser(s.queryRow(ctx, s.r, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
 	if err != nil {
 		return nil, s.Err("user by email", err)
 	}
@@ -134,7 +134,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, n
 	}
 	query += ` WHERE "id" = ? RETURNING ` + userCols
 	args = append(args, id)
-	out, err := scanUser(s.w.QueryRowContext(ctx, s.q(query), args...))
+	out, err := scanUser(s.queryRow(ctx, s.w, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update user", err)
 	}
@@ -149,7 +149,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 
 // CredentialAccount implements latch.UserStore.
 func (s *Store) CredentialAccount(ctx context.Context, userID string) (*latch.Account, error) {
-	a, err := scanAccount(s.r.QueryRowContext(ctx, s.q(`SELECT `+accountCols+` FROM "account"
+	a, err := scanAccount(s.queryRow(ctx, s.r, s.q(`SELECT `+accountCols+` FROM "account"
 		WHERE "userId" = ? AND "providerId" = ? ORDER BY "createdAt", "id" LIMIT 1`), userID, latch.CredentialProvider))
 	if err != nil {
 		return nil, s.Err("credential account", err)
@@ -165,7 +165,7 @@ func (s *Store) SetPassword(ctx context.Context, userID, hash string, now time.T
 
 // execOne runs a write and reports ErrNotFound when it touched no row.
 func (s *Store) execOne(ctx context.Context, op, query string, args ...any) error {
-	res, err := s.w.ExecContext(ctx, s.q(query), args...)
+	res, err := s.exec(ctx, s.w, s.q(query), args...)
 	if err != nil {
 		return s.Err(op, err)
 	}
