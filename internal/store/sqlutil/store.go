@@ -60,6 +60,8 @@ type Store struct {
 	D Dialect
 	// IDs is the format of user, session and account ids ("": random).
 	IDs latch.IDFormat
+
+	stmts stmtCache
 }
 
 var (
