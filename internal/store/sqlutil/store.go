@@ -42,6 +42,12 @@ type Dialect struct {
 	MigrationLock string
 	// MigrationsTable is the DDL of the schema_migrations table.
 	MigrationsTable string
+	// ColumnType is a query with two parameters, a table and a column
+	// name, that returns the column's declared type, or no row.
+	ColumnType string
+	// NativeUUID says that uuid ids have their own column type (PostgreSQL);
+	// otherwise they are text, like random ids.
+	NativeUUID bool
 }
 
 // Store implements the latch store interfaces over database/sql. Its
@@ -53,6 +59,8 @@ type Store struct {
 	// r runs reads. It may be the same pool as w.
 	r *sql.DB
 	d Dialect
+	// IDs is the format of user, session and account ids ("": random).
+	IDs latch.IDFormat
 
 	stmts stmtCache
 }
@@ -115,7 +123,8 @@ func (s *Store) Err(op string, err error) error {
 	}
 	switch {
 	case errors.Is(err, latch.ErrNotFound), errors.Is(err, latch.ErrConflict),
-		errors.Is(err, latch.ErrUnavailable), errors.Is(err, latch.ErrInvalid):
+		errors.Is(err, latch.ErrUnavailable), errors.Is(err, latch.ErrInvalid),
+		errors.Is(err, latch.ErrIDFormat):
 		return fmt.Errorf("%s: %w", op, err)
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%s: %w", op, latch.ErrNotFound)
