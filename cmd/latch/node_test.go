@@ -149,6 +149,9 @@ func TestNodeSharedDB(t *testing.T) {
 			if !ok {
 				format, order = "random", variant
 			}
+			if format == "uuid" && order == "latch-first" && !tc.postgres {
+				continue // on SQLite Latch's uuid schema is its random one (text ids), run above
+			}
 			t.Run(tc.name+"/"+variant, func(t *testing.T) {
 				var dsn string
 				if tc.postgres {

@@ -135,8 +135,7 @@ func OpenFormat(ctx context.Context, path string, ids latch.IDFormat) (*DB, erro
 	n := max(4, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{Store: sqlutil.New(w, r, Dialect), w: w, r: r, path: path}
-	db.IDs = ids
+	db := &DB{Store: sqlutil.New(w, r, Dialect).WithIDs(ids), w: w, r: r, path: path}
 	if err := db.enableWAL(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
