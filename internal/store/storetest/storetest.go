@@ -1,6 +1,7 @@
 // Package storetest is the conformance suite every Latch store runs: one
 // set of named subtests, each given a fresh, empty store, covering every
-// method of latch.TaskStore, latch.UserStore and latch.SessionStore and
+// method of latch.TaskStore, latch.UserStore, latch.SessionStore and
+// latch.VerificationStore and
 // their error contracts.
 package storetest
 
@@ -20,6 +21,7 @@ type Stores interface {
 	latch.TaskStore
 	latch.UserStore
 	latch.SessionStore
+	latch.VerificationStore
 }
 
 // Run runs the suite. open must return a fresh, empty, migrated store and
@@ -34,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{name: "List", tests: listTests},
 		{name: "User", tests: userTests},
 		{name: "Session", tests: sessionTests},
+		{name: "Verification", tests: verificationTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
