@@ -1,8 +1,7 @@
 // Package storetest is the conformance suite every Latch store runs: one
 // set of named subtests, each given a fresh, empty store, covering every
 // method of latch.TaskStore, latch.UserStore, latch.SessionStore and
-// latch.VerificationStore and
-// their error contracts.
+// latch.VerificationStore and their error contracts.
 package storetest
 
 import (
