@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	netmail "net/mail"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/latchhq/latch/internal/mail"
 	"github.com/latchhq/latch/internal/store/postgres"
 )
 
@@ -42,6 +44,12 @@ var settings = []setting{
 	{"LATCH_JWT_AUDIENCE", "origin of BETTER_AUTH_URL", "aud written into issued JWTs"},
 	{"LATCH_JWT_REQUIRE_ISS_AUD", "false", "true: the task API rejects JWTs whose iss/aud differ from the values above"},
 	{"LATCH_JWKS_URL", "", "also accept asymmetric JWTs (EdDSA, ES256, RS256, ...) verified against this JWKS, e.g. Better Auth's /api/auth/jwks"},
+	{"LATCH_SMTP_URL", "", "SMTP server for account mail: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (implicit TLS); credentials never go over plain text except to loopback. Unset in development: links go to the log"},
+	{"LATCH_MAIL_FROM", "Latch <no-reply@host of BETTER_AUTH_URL>", "From address of account mail"},
+	{"LATCH_MAIL_TEMPLATES", "", "directory with templates overriding the embedded ones (<kind>.txt and <kind>.html; kinds reset-password, verify-email, change-email, delete-account)"},
+	{"LATCH_REQUIRE_EMAIL_VERIFICATION", "false", "true: unverified users cannot sign in (403 EMAIL_NOT_VERIFIED, a fresh link is mailed) and sign-up starts no session; needs mail"},
+	{"LATCH_REVOKE_SESSIONS_ON_PASSWORD_RESET", "true", "a password reset ends every session of the user (Better Auth's default is false)"},
+	{"LATCH_DELETE_USER_CONFIRMATION", "false", "true: deleting an account mails a confirmation link (GET /api/auth/delete-user/callback) instead of deleting at once; needs mail"},
 	{"LATCH_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LATCH_LOG_FORMAT", "auto", "json, text, or auto (json unless stderr is a terminal)"},
 	{"LATCH_LOG_REQUESTS", "true", "false: log only failed requests (4xx/5xx)"},
@@ -73,6 +81,12 @@ type Config struct {
 	JWTAudience     string
 	RequireIssAud   bool
 	JWKSURL         string
+	SMTPURL         string
+	MailFrom        string
+	MailTemplates   string
+	RequireVerify   bool
+	RevokeOnReset   bool
+	DeleteConfirm   bool
 	LogLevel        string
 	LogFormat       string
 	LogRequests     bool
@@ -179,6 +193,30 @@ func loadConfig(env map[string]string) (*Config, error) {
 	if c.JWKSURL != "" {
 		if ju, err := url.Parse(c.JWKSURL); err != nil || (ju.Scheme != "http" && ju.Scheme != "https") || ju.Host == "" {
 			bad("LATCH_JWKS_URL", "want an absolute http(s) URL, got %q", c.JWKSURL)
+		}
+	}
+	c.SMTPURL = get("LATCH_SMTP_URL", "")
+	if c.SMTPURL != "" {
+		if _, err := mail.ParseSMTPURL(c.SMTPURL); err != nil {
+			bad("LATCH_SMTP_URL", "%v (want smtp://user:pass@host:587 or smtps://user:pass@host:465; the value is not shown)", err)
+		}
+	}
+	c.MailFrom = get("LATCH_MAIL_FROM", "Latch <no-reply@"+u.Hostname()+">")
+	if _, err := netmail.ParseAddress(c.MailFrom); err != nil {
+		bad("LATCH_MAIL_FROM", "want an address like \"Latch <no-reply@example.com>\", got %q", c.MailFrom)
+	}
+	c.MailTemplates = get("LATCH_MAIL_TEMPLATES", "")
+	c.RequireVerify = boolean("LATCH_REQUIRE_EMAIL_VERIFICATION", false)
+	c.RevokeOnReset = boolean("LATCH_REVOKE_SESSIONS_ON_PASSWORD_RESET", true)
+	c.DeleteConfirm = boolean("LATCH_DELETE_USER_CONFIRMATION", false)
+	if c.Production && c.SMTPURL == "" {
+		for _, need := range []struct {
+			on   bool
+			name string
+		}{{c.RequireVerify, "LATCH_REQUIRE_EMAIL_VERIFICATION"}, {c.DeleteConfirm, "LATCH_DELETE_USER_CONFIRMATION"}} {
+			if need.on {
+				bad(need.name, "=true needs mail, but LATCH_SMTP_URL is unset and LATCH_ENV=production (development mode writes links to the log instead; production refuses)")
+			}
 		}
 	}
 	c.LogLevel = get("LATCH_LOG_LEVEL", "info")

@@ -52,6 +52,10 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		verifier = eitherVerifier{hs: tokens, jwks: remote}
 	}
 	svc := auth.New(st, st)
+	if err := a.wireMail(svc, secret); err != nil {
+		a.Close()
+		return nil, err
+	}
 	if cfg.CheckSession {
 		checker := auth.NewSessionChecker(verifier, st, cfg.SessionCheckTTL)
 		svc.OnRevoke = checker.Invalidate

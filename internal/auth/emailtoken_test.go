@@ -33,7 +33,10 @@ func TestEmailTokenRoundTrip(t *testing.T) {
 		{"tampered", tok[:len(tok)-2] + "AA", now, errEmailTokenInvalid},
 		{"garbage", "a.b.c", now, errEmailTokenInvalid},
 		{"empty", "", now, errEmailTokenInvalid},
-		{"bad email", func() string { s, _ := SignEmailToken(secret, EmailClaims{Email: "nope", ExpiresAt: now.Unix() + 9}); return s }(), now, errEmailTokenInvalid},
+		{"bad email", func() string {
+			s, _ := SignEmailToken(secret, EmailClaims{Email: "nope", ExpiresAt: now.Unix() + 9})
+			return s
+		}(), now, errEmailTokenInvalid},
 	}
 	for _, tc := range cases {
 		if _, err := ParseEmailToken(secret, tc.tok, tc.now); !errors.Is(err, tc.want) {

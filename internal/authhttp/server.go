@@ -96,7 +96,7 @@ var (
 
 // routes maps paths (after BasePath) to endpoints.
 func (s *Server) routes() map[string]route {
-	return map[string]route{
+	m := map[string]route{
 		"/sign-up/email":         {http.MethodPost, formAndJSON, handleSignUp},
 		"/sign-in/email":         {http.MethodPost, formAndJSON, handleSignIn},
 		"/sign-out":              {http.MethodPost, jsonOnly, handleSignOut},
@@ -112,6 +112,8 @@ func (s *Server) routes() map[string]route {
 		"/token":                 {http.MethodGet, nil, handleToken},
 		"/session":               {http.MethodGet, nil, handleSessionToken},
 	}
+	lifecycleRoutes(m)
+	return m
 }
 
 // Handler returns the http.Handler for every path under /api/auth/. An
@@ -136,6 +138,10 @@ func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := strings.CutPrefix(r.URL.EscapedPath(), BasePath)
 		rt, found := routes[p]
+		if !found && strings.HasPrefix(p, resetCallbackPrefix) && len(p) > len(resetCallbackPrefix) &&
+			!strings.Contains(p[len(resetCallbackPrefix):], "/") {
+			rt, found = resetCallbackRoute, true
+		}
 		if found && p == "/get-session" && r.Method == http.MethodPost {
 			// get-session is registered for GET and POST; POST needs
 			// deferSessionRefresh, which Latch does not offer.
