@@ -49,6 +49,7 @@ var settings = []setting{
 	{"LATCH_MAIL_TEMPLATES", "", "directory with templates overriding the embedded ones (<kind>.txt and <kind>.html; kinds reset-password, verify-email, change-email, delete-account)"},
 	{"LATCH_REQUIRE_EMAIL_VERIFICATION", "false", "true: unverified users cannot sign in (403 EMAIL_NOT_VERIFIED, a fresh link is mailed) and sign-up starts no session; needs mail"},
 	{"LATCH_REVOKE_SESSIONS_ON_PASSWORD_RESET", "true", "a password reset ends every session of the user (Better Auth's default is false)"},
+	{"LATCH_RESET_TOKEN_TTL", "1h", "lifetime of a password-reset link (Better Auth's resetPasswordTokenExpiresIn)"},
 	{"LATCH_DELETE_USER_CONFIRMATION", "false", "true: deleting an account mails a confirmation link (GET /api/auth/delete-user/callback) instead of deleting at once; needs mail"},
 	{"LATCH_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LATCH_LOG_FORMAT", "auto", "json, text, or auto (json unless stderr is a terminal)"},
@@ -87,6 +88,7 @@ type Config struct {
 	RequireVerify   bool
 	RevokeOnReset   bool
 	DeleteConfirm   bool
+	ResetTokenTTL   time.Duration
 	LogLevel        string
 	LogFormat       string
 	LogRequests     bool
@@ -209,6 +211,7 @@ func loadConfig(env map[string]string) (*Config, error) {
 	c.RequireVerify = boolean("LATCH_REQUIRE_EMAIL_VERIFICATION", false)
 	c.RevokeOnReset = boolean("LATCH_REVOKE_SESSIONS_ON_PASSWORD_RESET", true)
 	c.DeleteConfirm = boolean("LATCH_DELETE_USER_CONFIRMATION", false)
+	c.ResetTokenTTL = duration("LATCH_RESET_TOKEN_TTL", "1h", time.Second, 7*24*time.Hour)
 	if c.Production && c.SMTPURL == "" {
 		for _, need := range []struct {
 			on   bool

@@ -24,6 +24,7 @@ func (a *app) wireMail(svc *auth.Service, secret string) error {
 	svc.RequireEmailVerification = cfg.RequireVerify
 	svc.RevokeSessionsOnPasswordReset = cfg.RevokeOnReset
 	svc.DeleteConfirmation = cfg.DeleteConfirm
+	svc.ResetPasswordExpiresIn = cfg.ResetTokenTTL
 	var sender mail.Sender
 	switch {
 	case cfg.SMTPURL != "":

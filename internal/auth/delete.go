@@ -126,23 +126,22 @@ func (s *Service) deleteUser(ctx context.Context, userID string) error {
 	return nil
 }
 
-// randomFrom returns n characters of alphabet drawn from crypto/rand
-// without bias.
+// randomFrom returns n characters of alphabet (at most 62 long) drawn
+// uniformly from crypto/rand: characters of RandomString past the largest
+// multiple of len(alphabet) are rejected.
 func randomFrom(alphabet string, n int) (string, error) {
-	out := make([]byte, n)
-	for i := range out {
-		s, err := RandomString(1)
+	out := make([]byte, 0, n)
+	limit := len(alphabet) * (len(idAlphabet) / len(alphabet))
+	for len(out) < n {
+		s, err := RandomString(n)
 		if err != nil {
 			return "", err
 		}
-		// RandomString draws uniformly from 62 characters; map through
-		// rejection onto the smaller alphabet.
-		j := indexByte(idAlphabet, s[0])
-		if j >= len(alphabet)*(len(idAlphabet)/len(alphabet)) {
-			i--
-			continue
+		for i := 0; i < len(s) && len(out) < n; i++ {
+			if j := indexByte(idAlphabet, s[i]); j < limit {
+				out = append(out, alphabet[j%len(alphabet)])
+			}
 		}
-		out[i] = alphabet[j%len(alphabet)]
 	}
 	return string(out), nil
 }

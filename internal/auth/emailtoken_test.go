@@ -65,3 +65,22 @@ func FuzzParseEmailToken(f *testing.F) {
 		}
 	})
 }
+
+func TestRandomFrom(t *testing.T) {
+	seen := map[byte]bool{}
+	for range 50 {
+		s, err := randomFrom(deleteTokenAlphabetLower, 32)
+		if err != nil || len(s) != 32 {
+			t.Fatalf("%q %v", s, err)
+		}
+		for i := 0; i < len(s); i++ {
+			if !strings.ContainsRune(deleteTokenAlphabetLower, rune(s[i])) {
+				t.Fatalf("%q has %q outside [0-9a-z]", s, s[i])
+			}
+			seen[s[i]] = true
+		}
+	}
+	if len(seen) != 36 {
+		t.Fatalf("%d of 36 characters seen in 1600 draws", len(seen))
+	}
+}
