@@ -27,7 +27,7 @@ var settings = []setting{
 	{"LATCH_HOST", "", "interface to listen on (empty: all)"},
 	{"BETTER_AUTH_SECRET", "(generated)", "shared secret: signs session cookies and HS256 JWTs; at least 32 characters. Unset: generated once into LATCH_DATA_DIR/secret (refused when LATCH_ENV=production)"},
 	{"LATCH_PREVIOUS_SECRETS", "", "comma-separated older secrets that still verify JWTs (rotation)"},
-	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss/aud, and https turns on __Secure- cookies"},
+	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss, and https turns on __Secure- cookies"},
 	{"DATABASE_URL", "sqlite:LATCH_DATA_DIR/latch.db", "postgres://, postgresql:// or postgresql+asyncpg:// for PostgreSQL; sqlite:PATH, file:PATH or a path for SQLite"},
 	{"LATCH_DATA_DIR", "./data", "directory for the SQLite database and the generated secret"},
 	{"LATCH_ENV", "development", "development or production (production requires an explicit secret)"},
@@ -41,8 +41,8 @@ var settings = []setting{
 	{"LATCH_JWT_TTL", "168h", "lifetime of issued JWTs"},
 	{"LATCH_JWT_LEEWAY", "30s", "clock skew allowed when verifying exp/nbf/iat (at most 60s)"},
 	{"LATCH_JWT_ISSUER", "origin of BETTER_AUTH_URL", "iss written into issued JWTs"},
-	{"LATCH_JWT_AUDIENCE", "origin of BETTER_AUTH_URL", "aud written into issued JWTs"},
-	{"LATCH_JWT_REQUIRE_ISS_AUD", "false", "true: the task API rejects JWTs whose iss/aud differ from the values above"},
+	{"LATCH_JWT_AUDIENCE", "", "aud written into issued JWTs; empty: no aud (PyJWT's jwt.decode without audience= refuses tokens that carry one)"},
+	{"LATCH_JWT_REQUIRE_ISS_AUD", "false", "true: the task API rejects JWTs whose iss differs from LATCH_JWT_ISSUER, and (when LATCH_JWT_AUDIENCE is set) whose aud lacks it"},
 	{"LATCH_JWKS_URL", "", "also accept asymmetric JWTs (EdDSA, ES256, RS256, ...) verified against this JWKS, e.g. Better Auth's /api/auth/jwks"},
 	{"LATCH_SMTP_URL", "", "SMTP server for account mail: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (implicit TLS); credentials never go over plain text except to loopback. Unset in development: links go to the log"},
 	{"LATCH_MAIL_FROM", "Latch <no-reply@host of BETTER_AUTH_URL>", "From address of account mail"},
@@ -93,6 +93,9 @@ type Config struct {
 	LogFormat       string
 	LogRequests     bool
 	ShutdownTimeout time.Duration
+	// Now is the one clock every component is given (time.Now; tests may
+	// replace it before wiring).
+	Now func() time.Time
 }
 
 // errConfig marks configuration errors (exit status 2).
@@ -126,7 +129,7 @@ func loadConfig(env map[string]string) (*Config, error) {
 		}
 		return d
 	}
-	c := &Config{}
+	c := &Config{Now: time.Now}
 	port := get("PORT", "8000")
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		bad("PORT", "want a port number, got %q", port)
@@ -189,7 +192,7 @@ func loadConfig(env map[string]string) (*Config, error) {
 	c.JWTTTL = duration("LATCH_JWT_TTL", "168h", time.Minute, 90*24*time.Hour)
 	c.JWTLeeway = duration("LATCH_JWT_LEEWAY", "30s", 0, time.Minute)
 	c.JWTIssuer = get("LATCH_JWT_ISSUER", c.Origin)
-	c.JWTAudience = get("LATCH_JWT_AUDIENCE", c.Origin)
+	c.JWTAudience = get("LATCH_JWT_AUDIENCE", "")
 	c.RequireIssAud = boolean("LATCH_JWT_REQUIRE_ISS_AUD", false)
 	c.JWKSURL = get("LATCH_JWKS_URL", "")
 	if c.JWKSURL != "" {

@@ -19,7 +19,8 @@ import (
 )
 
 // newApp opens the database and wires every component. It is the only
-// function that sees all concrete types.
+// function that sees all concrete types, and it gives every component the
+// one clock, cfg.Now.
 func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (*app, error) {
 	origins, err := httpsec.NewOrigins(cfg.BaseURL.String(), cfg.TrustedOrigins)
 	if err != nil {
@@ -41,10 +42,8 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	if cfg.JWKSURL != "" {
 		var opts []token.Option
 		opts = append(opts, token.WithLeeway(cfg.JWTLeeway))
-		if cfg.RequireIssAud {
-			opts = append(opts, token.RequireIssuer(cfg.JWTIssuer), token.RequireAudience(cfg.JWTAudience))
-		}
-		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{}, opts...)
+		opts = append(opts, issAudChecks(cfg)...)
+		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Now: cfg.Now}, opts...)
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("%w: LATCH_JWKS_URL: %w", errConfig, err)
@@ -52,12 +51,14 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		verifier = eitherVerifier{hs: tokens, jwks: remote}
 	}
 	svc := auth.New(st, st)
+	svc.Now = cfg.Now
 	if err := a.wireMail(svc, secret); err != nil {
 		a.Close()
 		return nil, err
 	}
 	if cfg.CheckSession {
 		checker := auth.NewSessionChecker(verifier, st, cfg.SessionCheckTTL)
+		checker.Now = cfg.Now
 		svc.OnRevoke = checker.Invalidate
 		verifier = checker
 	}
@@ -66,6 +67,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	var limiter *ratelimit.Memory
 	if cfg.RateLimit {
 		limiter = ratelimit.New()
+		limiter.Now = cfg.Now
 	}
 
 	authSrv := &authhttp.Server{
@@ -88,7 +90,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	// Better Auth does; CORS answers preflights before anything else.
 	authH = httpsec.CORS(origins)(authH)
 
-	apiSrv := &httpapi.Server{Tasks: st, Verifier: verifier, TaskRateLimit: cfg.TaskRateLimit, Logger: log}
+	apiSrv := &httpapi.Server{Tasks: st, Verifier: verifier, TaskRateLimit: cfg.TaskRateLimit, Logger: log, Now: cfg.Now}
 	if limiter != nil {
 		apiSrv.Limiter = limiter
 	}

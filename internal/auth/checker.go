@@ -34,10 +34,12 @@ const maxCheckerEntries = 65536
 // the database, is rejected after at most ttl (the positive cache entry's
 // lifetime). A session that expires is rejected from its expiresAt on.
 type SessionChecker struct {
+	// Now is the clock; nil means time.Now. Set it before first use.
+	Now func() time.Time
+
 	next     token.Verifier
 	sessions latch.SessionStore
 	ttl      time.Duration
-	now      func() time.Time
 
 	mu    sync.Mutex
 	cache map[string]checkEntry
@@ -59,11 +61,15 @@ func NewSessionChecker(v token.Verifier, s latch.SessionStore, ttl time.Duration
 	if ttl <= 0 {
 		ttl = DefaultCheckerTTL
 	}
-	return &SessionChecker{next: v, sessions: s, ttl: ttl, now: time.Now, cache: make(map[string]checkEntry)}
+	return &SessionChecker{next: v, sessions: s, ttl: ttl, cache: make(map[string]checkEntry)}
 }
 
-// SetClock replaces the checker's clock (for tests).
-func (c *SessionChecker) SetClock(now func() time.Time) { c.now = now }
+func (c *SessionChecker) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
 
 // Verify verifies tok with the wrapped verifier and then checks its
 // session.

@@ -47,7 +47,7 @@ func TestSessionChecker(t *testing.T) {
 	cs := &countingStore{SessionStore: db}
 	const ttl = 20 * time.Second
 	chk := NewSessionChecker(hs, cs, ttl)
-	chk.SetClock(clk.Now)
+	chk.Now = clk.Now
 	s.OnRevoke = chk.Invalidate
 
 	live, revokedHere, revokedElsewhere := sign(sess.ID), sign(other.ID), ""
@@ -112,7 +112,7 @@ func TestSessionCheckerExpiry(t *testing.T) {
 	u, sess := signUp(t, s, "a@example.com", false) // 1-day session
 	hs, _ := token.NewHS256([][]byte{[]byte(strings.Repeat("k", 32))}, token.WithClock(clk.Now), token.WithTTL(48*time.Hour))
 	chk := NewSessionChecker(hs, db, time.Hour)
-	chk.SetClock(clk.Now)
+	chk.Now = clk.Now
 	jwt, _ := hs.Sign(token.Claims{Subject: u.ID, SessionID: sess.ID})
 	if _, err := chk.Verify(context.Background(), jwt); err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestSessionCheckerSeesRefresh(t *testing.T) {
 	u, sess := signUp(t, s, "a@example.com", true)
 	hs, _ := token.NewHS256([][]byte{[]byte(strings.Repeat("k", 32))}, token.WithClock(clk.Now), token.WithTTL(30*24*time.Hour))
 	chk := NewSessionChecker(hs, db, time.Hour)
-	chk.SetClock(clk.Now)
+	chk.Now = clk.Now
 	jwt, _ := hs.Sign(token.Claims{Subject: u.ID, SessionID: sess.ID})
 	clk.Advance(7*24*time.Hour - 10*time.Minute)
 	if _, err := chk.Verify(context.Background(), jwt); err != nil { // cached: expires in 10 min
@@ -191,7 +191,7 @@ func TestSessionCheckerRevokeDuringLookup(t *testing.T) {
 	}
 	bs := &blockingStore{SessionStore: db, started: make(chan struct{}), release: make(chan struct{})}
 	chk := NewSessionChecker(hs, bs, time.Minute)
-	chk.SetClock(clk.Now)
+	chk.Now = clk.Now
 	s.OnRevoke = chk.Invalidate
 
 	first := make(chan error, 1)

@@ -39,8 +39,9 @@ func scanSession(r scanner) (*latch.Session, error) {
 // CreateSession implements latch.SessionStore. A session naming a user
 // that does not exist yields ErrNotFound (foreign key).
 func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
-	now := s.now()
-	stamp(now, &x.CreatedAt, &x.UpdatedAt)
+	if err := stamp(&x.CreatedAt, &x.UpdatedAt); err != nil {
+		return s.Err("create session", err)
+	}
 	x.ExpiresAt = Norm(x.ExpiresAt)
 	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO "session"
 		("id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/latchhq/latch"
@@ -63,23 +64,29 @@ func scanAccount(r scanner) (*latch.Account, error) {
 
 // stamp normalises a record's timestamps in place, filling zero ones with
 // now, so that the caller's copy equals what a later read returns.
-func stamp(now time.Time, ts ...*time.Time) {
+// stamp normalises the times a caller set on a new row. A zero time is
+// refused with ErrInvalid: stores take every time from their callers and
+// never read a clock.
+func stamp(ts ...*time.Time) error {
 	for _, t := range ts {
 		if t.IsZero() {
-			*t = now
-		} else {
-			*t = Norm(*t)
+			return fmt.Errorf("%w: CreatedAt and UpdatedAt must be set", latch.ErrInvalid)
 		}
+		*t = Norm(*t)
 	}
+	return nil
 }
 
 // CreateUser implements latch.UserStore. a may be nil (a user without a
 // credential account).
 func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account) error {
-	now := s.now()
-	stamp(now, &u.CreatedAt, &u.UpdatedAt)
+	if err := stamp(&u.CreatedAt, &u.UpdatedAt); err != nil {
+		return s.Err("create user", err)
+	}
 	if a != nil {
-		stamp(now, &a.CreatedAt, &a.UpdatedAt)
+		if err := stamp(&a.CreatedAt, &a.UpdatedAt); err != nil {
+			return s.Err("create user", err)
+		}
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO "user" (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`),

@@ -32,8 +32,9 @@ const newestVerification = `SELECT ` + verificationCols + ` FROM "verification"
 
 // CreateVerification implements latch.VerificationStore.
 func (s *Store) CreateVerification(ctx context.Context, v *latch.Verification) error {
-	now := s.now()
-	stamp(now, &v.CreatedAt, &v.UpdatedAt)
+	if err := stamp(&v.CreatedAt, &v.UpdatedAt); err != nil {
+		return s.Err("create verification", err)
+	}
 	v.ExpiresAt = Norm(v.ExpiresAt)
 	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO "verification" (`+verificationCols+`) VALUES (?, ?, ?, ?, ?, ?)`),
 		v.ID, v.Identifier, v.Value, s.t(v.ExpiresAt), s.t(v.CreatedAt), s.t(v.UpdatedAt))

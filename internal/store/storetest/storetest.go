@@ -103,7 +103,7 @@ func mkUser(t *testing.T, s Stores, email string) *latch.User {
 	u := &latch.User{ID: newID("u"), Name: "User " + email, Email: email}
 	pw := "73616c74:6b6579"
 	a := &latch.Account{ID: newID("a"), AccountID: u.ID, ProviderID: latch.CredentialProvider, UserID: u.ID, Password: &pw}
-	noErr(t, s.CreateUser(ctx(t), u, a), "CreateUser")
+	noErr(t, s.CreateUser(ctx(t), stampUser(u), stampAccount(a)), "CreateUser")
 	return u
 }
 
@@ -111,6 +111,20 @@ func mkUser(t *testing.T, s Stores, email string) *latch.User {
 func mkTask(t *testing.T, s Stores, owner, title string) *latch.Task {
 	t.Helper()
 	tk := &latch.Task{UserID: owner, Title: title, Description: "about " + title}
-	noErr(t, s.CreateTask(ctx(t), tk), "CreateTask")
+	noErr(t, s.CreateTask(ctx(t), tk, time.Now()), "CreateTask")
 	return tk
+}
+
+// stampUser and stampAccount set the creation times of a new row to now,
+// as the auth service does: stores never read a clock.
+func stampUser(u *latch.User) *latch.User {
+	now := time.Now()
+	u.CreatedAt, u.UpdatedAt = now, now
+	return u
+}
+
+func stampAccount(a *latch.Account) *latch.Account {
+	now := time.Now()
+	a.CreatedAt, a.UpdatedAt = now, now
+	return a
 }

@@ -98,10 +98,10 @@ func testResetPassword(t *testing.T, s Stores) {
 	other := mkUser(t, s, "bystander@example.com")
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	for i := range 2 {
-		noErr(t, s.CreateSession(ctx(t), &latch.Session{ID: newID("s"), Token: newID("t"), UserID: u.ID, ExpiresAt: now.Add(time.Hour)}), "CreateSession")
+		noErr(t, s.CreateSession(ctx(t), &latch.Session{ID: newID("s"), Token: newID("t"), UserID: u.ID, ExpiresAt: now.Add(time.Hour), CreatedAt: now, UpdatedAt: now}), "CreateSession")
 		_ = i
 	}
-	keep := &latch.Session{ID: newID("s"), Token: newID("t"), UserID: other.ID, ExpiresAt: now.Add(time.Hour)}
+	keep := &latch.Session{ID: newID("s"), Token: newID("t"), UserID: other.ID, ExpiresAt: now.Add(time.Hour), CreatedAt: now, UpdatedAt: now}
 	noErr(t, s.CreateSession(ctx(t), keep), "CreateSession other")
 	mkVerification(t, s, "reset-password:tok", u.ID, now, now.Add(time.Hour))
 	revoked, err := s.ResetPassword(ctx(t), latch.PasswordReset{Identifier: "reset-password:tok", UserID: u.ID,
@@ -126,7 +126,7 @@ func testResetPassword(t *testing.T, s Stores) {
 	_, err = s.ResetPassword(ctx(t), latch.PasswordReset{Identifier: "reset-password:tok", UserID: u.ID, Hash: "again:x", Now: now})
 	wantErr(t, err, latch.ErrNotFound, "second reset with the same row")
 	// Without revocation the sessions stay.
-	noErr(t, s.CreateSession(ctx(t), &latch.Session{ID: newID("s"), Token: newID("t"), UserID: u.ID, ExpiresAt: now.Add(time.Hour)}), "CreateSession")
+	noErr(t, s.CreateSession(ctx(t), &latch.Session{ID: newID("s"), Token: newID("t"), UserID: u.ID, ExpiresAt: now.Add(time.Hour), CreatedAt: now, UpdatedAt: now}), "CreateSession")
 	mkVerification(t, s, "reset-password:tok2", u.ID, now, now.Add(time.Hour))
 	revoked, err = s.ResetPassword(ctx(t), latch.PasswordReset{Identifier: "reset-password:tok2", UserID: u.ID, Hash: "third:h", Now: now})
 	noErr(t, err, "ResetPassword without revocation")
@@ -188,9 +188,9 @@ func testResetPasswordConcurrent(t *testing.T, s Stores) {
 }
 
 func testResetPasswordCreatesAccount(t *testing.T, s Stores) {
-	u := &latch.User{ID: newID("u"), Name: "No password", Email: "social@example.com"}
-	noErr(t, s.CreateUser(ctx(t), u, nil), "CreateUser without account")
 	now := time.Now().UTC().Truncate(time.Millisecond)
+	u := &latch.User{ID: newID("u"), Name: "No password", Email: "social@example.com", CreatedAt: now, UpdatedAt: now}
+	noErr(t, s.CreateUser(ctx(t), u, nil), "CreateUser without account")
 	mkVerification(t, s, "reset-password:new", u.ID, now, now.Add(time.Hour))
 	aid := newID("a")
 	_, err := s.ResetPassword(ctx(t), latch.PasswordReset{Identifier: "reset-password:new", UserID: u.ID, Hash: "s:k", NewAccountID: aid, Now: now})
