@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/latchhq/latch"
@@ -34,33 +33,23 @@ func orDefault(d, def time.Duration) time.Duration {
 	return def
 }
 
-// background runs the work a request hands off (mail, rows that only the
-// mail needs), at most 64 jobs at a time; past that the caller runs the
-// job itself.
-type background struct {
-	once sync.Once
-	sem  chan struct{}
-	wg   sync.WaitGroup
+// afterDelay is how long Later waits before running work handed off by a
+// request, so that it starts once the answer has left.
+const afterDelay = 5 * time.Millisecond
+
+// Later runs fn in the background shortly after the current answer (the
+// row and mail of a password reset). Wait waits for such work.
+func (s *Service) Later(fn func()) {
+	s.pending.Add(1)
+	time.AfterFunc(afterDelay, func() {
+		defer s.pending.Done()
+		fn()
+	})
 }
 
-func (b *background) run(ctx context.Context, job func(context.Context)) {
-	b.once.Do(func() { b.sem = make(chan struct{}, 64) })
-	ctx = context.WithoutCancel(ctx)
-	select {
-	case b.sem <- struct{}{}:
-		b.wg.Add(1)
-		go func() {
-			defer func() { <-b.sem; b.wg.Done() }()
-			job(ctx)
-		}()
-	default:
-		job(ctx)
-	}
-}
-
-// Wait blocks until the background jobs handed off so far are done
-// (shutdown and tests).
-func (s *Service) Wait() { s.bg.wg.Wait() }
+// Wait blocks until the work handed to Later has finished (shutdown,
+// tests).
+func (s *Service) Wait() { s.pending.Wait() }
 
 // MailEnabled reports whether the flows that send mail are on.
 func (s *Service) MailEnabled() bool { return s.Mailer != nil }
@@ -86,17 +75,20 @@ func (s *Service) send(ctx context.Context, userID string, m latch.Mail) {
 
 // RequestPasswordReset emails a reset link to the user with this email,
 // if there is one. It answers alike, in the same time, for unknown
-// emails: both paths do the same lookup, and the row and the mail are
-// made in the background. redirectTo becomes the link's callbackURL.
-func (s *Service) RequestPasswordReset(ctx context.Context, email, redirectTo string) error {
+// emails: both paths do the same lookup before the answer, and the row
+// and the mail are made by the returned function, which the caller runs
+// after the answer has been sent. redirectTo becomes the link's
+// callbackURL.
+func (s *Service) RequestPasswordReset(ctx context.Context, email, redirectTo string) (after func(), err error) {
 	if s.Mailer == nil {
-		return ErrResetPasswordDisabled
+		return nil, ErrResetPasswordDisabled
 	}
 	u, err := s.Users.UserByEmail(ctx, strings.ToLower(email))
 	if err != nil && !errors.Is(err, latch.ErrNotFound) {
-		return fmt.Errorf("auth: reset lookup: %w", err)
+		return nil, fmt.Errorf("auth: reset lookup: %w", err)
 	}
-	s.bg.run(ctx, func(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx)
+	return func() {
 		if u == nil {
 			// Better Auth's dummy work for an unknown email.
 			_, _ = RandomString(ResetTokenLength)
@@ -107,8 +99,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, redirectTo st
 		if err := s.issueReset(ctx, u, redirectTo); err != nil {
 			logEvent(ctx, slog.LevelError, "reset_password_failed", u.ID, slog.String("error", err.Error()))
 		}
-	})
-	return nil
+	}, nil
 }
 
 func (s *Service) issueReset(ctx context.Context, u *latch.User, redirectTo string) error {

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/latchhq/latch"
@@ -99,7 +100,7 @@ type Service struct {
 	// send-verification-email (zero: 500 ms, Better Auth's).
 	VerificationFloor time.Duration
 
-	bg background
+	pending sync.WaitGroup
 }
 
 // New returns a Service with Better Auth's defaults.

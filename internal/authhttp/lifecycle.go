@@ -91,13 +91,19 @@ func handleRequestPasswordReset(c *call) error {
 		return err
 	}
 	redirectTo, _ := str(obj, "redirectTo")
-	if err := c.s.Service.RequestPasswordReset(c.ctx, obj["email"].(string), redirectTo); err != nil {
+	after, err := c.s.Service.RequestPasswordReset(c.ctx, obj["email"].(string), redirectTo)
+	if err != nil {
 		return err
 	}
-	return c.reply(struct {
+	// Answer first, then make the row and the mail (known emails) or the
+	// dummy lookup (unknown ones): the answer's timing is the same.
+	_ = c.reply(struct {
 		Status  bool   `json:"status"`
 		Message string `json:"message"`
 	}{true, auth.ResetPasswordMessage})
+	_ = http.NewResponseController(c.w).Flush()
+	c.s.Service.Later(after)
+	return nil
 }
 
 func handleResetPasswordCallback(c *call) error {
