@@ -132,6 +132,25 @@ func TestNodeClientFlow(t *testing.T) {
 	}
 }
 
+// TestNodeMailFlow drives the account lifecycle with the official client
+// (requestPasswordReset, resetPassword, sendVerificationEmail, verifyEmail,
+// changeEmail, deleteUser) against Latch wired to a loopback SMTP server
+// whose messages the script reads (test/node/mail-flow.mjs).
+func TestNodeMailFlow(t *testing.T) {
+	node := requireNode(t)
+	t.Parallel()
+	for _, tc := range nodeBackends {
+		t.Run(tc.name, func(t *testing.T) {
+			backend := map[string]string{}
+			if tc.postgres {
+				backend["DATABASE_URL"] = testPostgresURL(t)
+			}
+			ts, smtp := mailServer(t, backend, nil)
+			runNodeScript(t, node, map[string]string{"LATCH_URL": ts.URL, "MAILBOX_URL": startMailbox(t, smtp)}, "mail-flow.mjs")
+		})
+	}
+}
+
 // TestNodeSharedDB runs the real Better Auth on the same database and
 // secret as a running Latch (test/node/shared-db.mjs): users created by
 // either sign in to the other, and each accepts the other's session
