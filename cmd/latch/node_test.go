@@ -209,6 +209,14 @@ func TestNodeDiff(t *testing.T) {
 			"LATCH_URL": ts.URL, "LATCH_PUBLIC_URL": public, "LATCH_SECRET": ts.Secret, "DIFF_SET": "cookies",
 		}, "diff.mjs")
 	})
+	// The account lifecycle (DIFF_SET=mail, test/node/diff-mail.mjs):
+	// Better Auth with reset and verification mail, change of email and
+	// deletion on; Latch with its mail on a loopback SMTP server.
+	t.Run("mail", func(t *testing.T) {
+		ts, smtp := mailServer(t, nil, nil)
+		runNodeScript(t, node, map[string]string{"LATCH_URL": ts.URL, "LATCH_SECRET": ts.Secret, "DIFF_SET": "mail",
+			"MAILBOX_URL": startMailbox(t, smtp)}, "diff.mjs")
+	})
 	// Rate limiting on (Better Auth's defaults on both sides, client IP from
 	// X-Forwarded-For): the 4th sign-in from one IP within 10 s is a 429
 	// with the same body and X-Retry-After; other IPs and paths are not limited.

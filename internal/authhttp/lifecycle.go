@@ -77,10 +77,12 @@ func (c *call) checkQueryCallback(cb string) error {
 	return nil
 }
 
-// redirect answers 302 to target, with the pending cookies.
+// redirect answers 302 to target, with the pending cookies and an empty
+// body labelled application/json, as Better Auth's ctx.redirect does.
 func (c *call) redirect(target string) error {
 	c.finish()
 	c.w.Header().Set("Location", target)
+	c.w.Header().Set("Content-Type", "application/json")
 	c.w.WriteHeader(http.StatusFound)
 	return nil
 }
