@@ -153,8 +153,8 @@ func TestNodeMailFlow(t *testing.T) {
 
 // TestNodeSharedDB runs the real Better Auth on the same database and
 // secret as a running Latch (test/node/shared-db.mjs): users created by
-// either sign in to the other, and each accepts the other's session
-// cookies. "better-auth-first" starts Latch on a database that Better
+// either sign in to the other, each accepts the other's session cookies,
+// and reset and verification links issued by one work on the other. "better-auth-first" starts Latch on a database that Better
 // Auth's own migrations created and that already holds a user.
 func TestNodeSharedDB(t *testing.T) {
 	node := requireNode(t)
@@ -178,8 +178,9 @@ func TestNodeSharedDB(t *testing.T) {
 					}
 					scriptEnv["SHARED_INIT"] = "1" // check must find the init user
 				}
-				ts := startTestServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret})
+				ts, smtp := mailServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret}, nil)
 				scriptEnv["LATCH_URL"] = ts.URL
+				scriptEnv["MAILBOX_URL"] = startMailbox(t, smtp)
 				runNodeScript(t, node, scriptEnv, "shared-db.mjs", "check")
 			})
 		}
