@@ -26,7 +26,7 @@ var settings = []setting{
 	{"PORT", "8000", "TCP port to listen on"},
 	{"LATCH_HOST", "", "interface to listen on (empty: all)"},
 	{"BETTER_AUTH_SECRET", "(generated)", "shared secret: signs session cookies and HS256 JWTs; at least 32 characters. Unset: generated once into LATCH_DATA_DIR/secret (refused when LATCH_ENV=production)"},
-	{"LATCH_PREVIOUS_SECRETS", "", "comma-separated older secrets that still verify JWTs (rotation)"},
+	{"LATCH_PREVIOUS_SECRETS", "", "comma-separated older secrets that still verify JWTs, session cookies and signed bearer tokens, and decrypt signing keys (secret rotation)"},
 	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss, and https turns on __Secure- cookies"},
 	{"DATABASE_URL", "sqlite:LATCH_DATA_DIR/latch.db", "postgres://, postgresql:// or postgresql+asyncpg:// for PostgreSQL; sqlite:PATH, file:PATH or a path for SQLite"},
 	{"LATCH_DATA_DIR", "./data", "directory for the SQLite database and the generated secret"},
@@ -43,6 +43,9 @@ var settings = []setting{
 	{"LATCH_JWT_ISSUER", "origin of BETTER_AUTH_URL", "iss written into issued JWTs"},
 	{"LATCH_JWT_AUDIENCE", "", "aud written into issued JWTs; empty: no aud (PyJWT's jwt.decode without audience= refuses tokens that carry one)"},
 	{"LATCH_JWT_REQUIRE_ISS_AUD", "false", "true: the task API rejects JWTs whose iss differs from LATCH_JWT_ISSUER, and (when LATCH_JWT_AUDIENCE is set) whose aud lacks it"},
+	{"LATCH_JWT_ALG", "HS256", "algorithm of issued JWTs: HS256 (shared secret), or EdDSA, ES256, RS256 (keys in the jwks table, public keys at /api/auth/jwks)"},
+	{"LATCH_JWT_KEY_GRACE", "LATCH_JWT_TTL + LATCH_JWT_LEEWAY", "how long a rotated signing key stays in the JWKS (asymmetric LATCH_JWT_ALG)"},
+	{"LATCH_JWT_KEY_ACTIVATION", "5m", "how long a new signing key is published in the JWKS before it signs (`latch keys rotate`), so that verifiers with a cached JWKS know it"},
 	{"LATCH_JWKS_URL", "", "also accept asymmetric JWTs (EdDSA, ES256, RS256, ...) verified against this JWKS, e.g. Better Auth's /api/auth/jwks"},
 	{"LATCH_SMTP_URL", "", "SMTP server for account mail: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (implicit TLS); credentials never go over plain text except to loopback. Unset in development: links go to the log"},
 	{"LATCH_MAIL_FROM", "Latch <no-reply@host of BETTER_AUTH_URL>", "From address of account mail"},
@@ -89,6 +92,9 @@ type Config struct {
 	RevokeOnReset   bool
 	DeleteConfirm   bool
 	ResetTokenTTL   time.Duration
+	JWTAlg          string
+	JWTKeyGrace     time.Duration
+	JWTKeyActivate  time.Duration
 	LogLevel        string
 	LogFormat       string
 	LogRequests     bool
@@ -194,6 +200,18 @@ func loadConfig(env map[string]string) (*Config, error) {
 	c.JWTIssuer = get("LATCH_JWT_ISSUER", c.Origin)
 	c.JWTAudience = get("LATCH_JWT_AUDIENCE", "")
 	c.RequireIssAud = boolean("LATCH_JWT_REQUIRE_ISS_AUD", false)
+	c.JWTAlg = get("LATCH_JWT_ALG", "HS256")
+	switch c.JWTAlg {
+	case "HS256", "EdDSA", "ES256", "RS256":
+	default:
+		bad("LATCH_JWT_ALG", "want HS256, EdDSA, ES256 or RS256, got %q", c.JWTAlg)
+	}
+	if get("LATCH_JWT_KEY_GRACE", "") == "" {
+		c.JWTKeyGrace = c.JWTTTL + c.JWTLeeway
+	} else {
+		c.JWTKeyGrace = duration("LATCH_JWT_KEY_GRACE", "168h", time.Minute, 365*24*time.Hour)
+	}
+	c.JWTKeyActivate = duration("LATCH_JWT_KEY_ACTIVATION", "5m", time.Second, 24*time.Hour)
 	c.JWKSURL = get("LATCH_JWKS_URL", "")
 	if c.JWKSURL != "" {
 		if ju, err := url.Parse(c.JWKSURL); err != nil || (ju.Scheme != "http" && ju.Scheme != "https") || ju.Host == "" {

@@ -1,7 +1,7 @@
 // Package storetest is the conformance suite every Latch store runs: one
 // set of named subtests, each given a fresh, empty store, covering every
-// method of latch.TaskStore, latch.UserStore, latch.SessionStore and
-// latch.VerificationStore and their error contracts.
+// method of latch.TaskStore, latch.UserStore, latch.SessionStore,
+// latch.VerificationStore and latch.KeyStore and their error contracts.
 package storetest
 
 import (
@@ -21,6 +21,7 @@ type Stores interface {
 	latch.UserStore
 	latch.SessionStore
 	latch.VerificationStore
+	latch.KeyStore
 }
 
 // Run runs the suite. open must return a fresh, empty, migrated store and
@@ -36,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{name: "User", tests: userTests},
 		{name: "Session", tests: sessionTests},
 		{name: "Verification", tests: verificationTests},
+		{name: "JWK", tests: jwkTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
