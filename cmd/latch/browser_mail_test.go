@@ -100,4 +100,6 @@ func TestBrowserMailFlows(t *testing.T) {
 	})
 }
 
-func jsString(s string) string { return jsStringList([]string{s})[1 : len(jsStringList([]string{s}))-1] }
+func jsString(s string) string {
+	return jsStringList([]string{s})[1 : len(jsStringList([]string{s}))-1]
+}
