@@ -143,6 +143,41 @@ func TestSessionCheckerSeesRefresh(t *testing.T) {
 	}
 }
 
+// TestSessionCheckerNoCache: a ttl of zero means no cache, not a default
+// lifetime: every verification reads the store, so a session deleted
+// behind the checker's back (another process) is rejected on the very
+// next request, with the clock standing still.
+func TestSessionCheckerNoCache(t *testing.T) {
+	s, clk, db := newService(t)
+	ctx := context.Background()
+	u, sess := signUp(t, s, "nocache@example.com", true)
+	hs, err := token.NewHS256([][]byte{[]byte(strings.Repeat("k", 32))}, token.WithClock(clk.Now), token.WithTTL(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwt, err := hs.Sign(token.Claims{Subject: u.ID, Email: u.Email, SessionID: sess.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := &countingStore{SessionStore: db}
+	chk := NewSessionChecker(hs, cs, 0)
+	chk.Now = clk.Now
+	for range 3 {
+		if _, err := chk.Verify(ctx, jwt); err != nil {
+			t.Fatalf("live session rejected: %v", err)
+		}
+	}
+	if n := cs.n.Load(); n != 3 {
+		t.Fatalf("%d store lookups for 3 verifications, want 3 (no cache)", n)
+	}
+	if err := db.DeleteSession(ctx, "", sess.Token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chk.Verify(ctx, jwt); !errors.Is(err, ErrSessionEnded) {
+		t.Fatalf("session deleted elsewhere: %v, want ErrSessionEnded at once", err)
+	}
+}
+
 func TestSessionCheckerStoreErrorFailsClosed(t *testing.T) {
 	hs, _ := token.NewHS256([][]byte{[]byte(strings.Repeat("k", 32))})
 	chk := NewSessionChecker(hs, failingStore{}, 0)
