@@ -128,3 +128,26 @@ func TestProductionMailConfig(t *testing.T) {
 	code, _, data = call(t, "POST", ts.URL+"/api/auth/send-verification-email", "", map[string]any{"email": "p@example.com"})
 	wantError(t, "verification without mail", code, data, 400, "VERIFICATION_EMAIL_NOT_ENABLED")
 }
+
+// TestMailRateLimits: Better Auth's special rule, 3 per 60 s per IP, on
+// the two routes that send mail to any address.
+func TestMailRateLimits(t *testing.T) {
+	ts, _ := mailServer(t, nil, map[string]string{"LATCH_RATE_LIMIT": "true"})
+	for _, path := range []string{"/api/auth/request-password-reset", "/api/auth/send-verification-email"} {
+		for i := 1; i <= 4; i++ {
+			code, h, data := call(t, "POST", ts.URL+path, "", map[string]any{"email": "limit@example.com"})
+			want := 200
+			if i == 4 {
+				want = 429
+			}
+			if code != want {
+				t.Fatalf("%s #%d: %d %s, want %d", path, i, code, data, want)
+			}
+			if i == 4 {
+				if ra := h.Get("X-Retry-After"); ra == "" || ra == "0" || len(ra) > 2 {
+					t.Fatalf("%s: X-Retry-After %q, want the seconds left of a 60 s window", path, ra)
+				}
+			}
+		}
+	}
+}
