@@ -2,7 +2,10 @@
 // and session rules for Latch: scrypt password hashing in Better Auth's
 // exact format, 32-character ids and session tokens, HMAC-signed cookie
 // values, and a Service that signs users up and in, resolves sessions with
-// sliding refresh, lists and revokes sessions and changes passwords. It
+// sliding refresh, lists and revokes sessions and changes passwords, and
+// runs the account lifecycle over mail (latch.Mailer): password reset
+// (reset-password:<token> verification rows), email verification and
+// change of email (Better Auth's HS256 email JWT), account deletion. It
 // also provides NewSessionChecker, a token.Verifier that rejects JWTs whose
 // session has ended.
 //

@@ -1,8 +1,10 @@
 // Package authhttp serves Latch's Better Auth-compatible HTTP API under
 // /api/auth: the same paths, methods, JSON shapes, status codes, error
 // codes and cookies as Better Auth 1.7.25 with its bearer and jwt plugins
-// (the jwt plugin's tokens are Latch's HS256 JWTs), plus GET
-// /api/auth/session for the original Next.js API-client snippet.
+// (the jwt plugin's tokens are Latch's HS256 JWTs) and the account
+// lifecycle routes (password reset, email verification, change of email,
+// deletion; lifecycle.go), plus GET /api/auth/session for the original
+// Next.js API-client snippet.
 //
 // Origin/CSRF checks, CORS and rate limiting are not done here: wrap the
 // handler with the httpsec middlewares. callbackURL-style parameters are
