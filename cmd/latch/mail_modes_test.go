@@ -11,58 +11,61 @@ import (
 )
 
 // TestResetRequestTiming measures POST /request-password-reset for a
-// known and an unknown email, interleaved: the medians must agree within
-// 10% (the answer is the same JSON; the row and the mail are made in the
-// background for both).
+// known and an unknown email in interleaved pairs: the median of the
+// per-pair ratios must be within 10% of 1 (the answer is the same JSON;
+// the row and the mail of a known email are made after the answer has
+// left). Each request waits for the previous one's after-work, so the
+// comparison is of the answers' own cost; pairing cancels the drift of a
+// shared machine's load. A run whose ratio is off is measured again, at
+// most three times in all: noise passes on a retry, a real difference
+// does not.
 func TestResetRequestTiming(t *testing.T) {
 	ts, smtp := mailServer(t, nil, nil)
 	signUp(t, ts, "known@example.com")
-	const rounds = 100
-	var known, unknown []time.Duration
-	var bodies [2][]byte
 	emails := []string{"known@example.com", "unknown@example.com"}
-	for i := range rounds {
-		// Alternate which goes first, and let each request's background
-		// work (the row and the mail of a known email) finish before the
-		// next request, so that one request's after-work does not slow
-		// the next one down.
-		order := []int{0, 1}
-		if i%2 == 1 {
-			order = []int{1, 0}
-		}
-		for _, j := range order {
-			email := emails[j]
-			start := time.Now()
-			code, _, data := call(t, "POST", ts.URL+"/api/auth/request-password-reset", "", map[string]any{"email": email})
-			d := time.Since(start)
-			if code != 200 {
-				t.Fatalf("%s: %d %s", email, code, data)
+	measure := func() float64 {
+		const rounds = 100
+		var ratios []float64
+		var bodies [2][]byte
+		for i := range rounds {
+			order := []int{0, 1}
+			if i%2 == 1 {
+				order = []int{1, 0}
 			}
-			bodies[j] = data
-			if j == 0 {
-				smtp.Wait(t, email, mailWait)
+			var d [2]time.Duration
+			for _, j := range order {
+				start := time.Now()
+				code, _, data := call(t, "POST", ts.URL+"/api/auth/request-password-reset", "", map[string]any{"email": emails[j]})
+				d[j] = time.Since(start)
+				if code != 200 {
+					t.Fatalf("%s: %d %s", emails[j], code, data)
+				}
+				bodies[j] = data
+				if j == 0 {
+					smtp.Wait(t, emails[0], mailWait)
+				}
+				time.Sleep(15 * time.Millisecond) // past the 5 ms after-work delay
 			}
-			time.Sleep(3 * time.Millisecond)
-			if i < 5 {
-				continue // warm-up
-			}
-			if j == 0 {
-				known = append(known, d)
-			} else {
-				unknown = append(unknown, d)
+			if i >= 5 { // warm-up
+				ratios = append(ratios, float64(d[0])/float64(d[1]))
 			}
 		}
+		if !bytes.Equal(bodies[0], bodies[1]) {
+			t.Fatalf("answers differ: %s vs %s", bodies[0], bodies[1])
+		}
+		slices.Sort(ratios)
+		return ratios[len(ratios)/2]
 	}
-	if !bytes.Equal(bodies[0], bodies[1]) {
-		t.Fatalf("answers differ: %s vs %s", bodies[0], bodies[1])
+	var got []float64
+	for range 3 {
+		r := measure()
+		got = append(got, r)
+		t.Logf("request-password-reset known/unknown, median of %d paired ratios: %.3f", 95, r)
+		if r >= 0.9 && r <= 1.1 {
+			return
+		}
 	}
-	median := func(v []time.Duration) time.Duration { slices.Sort(v); return v[len(v)/2] }
-	mk, mu := median(known), median(unknown)
-	ratio := float64(mk) / float64(mu)
-	t.Logf("request-password-reset median: known %v, unknown %v, ratio %.3f", mk, mu, ratio)
-	if ratio < 0.9 || ratio > 1.1 {
-		t.Fatalf("known/unknown median ratio %.3f outside [0.9, 1.1]", ratio)
-	}
+	t.Fatalf("known/unknown timing ratio outside [0.9, 1.1] in all of %d runs: %.3f", len(got), got)
 }
 
 // TestDevelopmentMailGoesToLog: without LATCH_SMTP_URL in development the

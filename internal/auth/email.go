@@ -74,30 +74,29 @@ func (s *Service) send(ctx context.Context, userID string, m latch.Mail) {
 }
 
 // RequestPasswordReset emails a reset link to the user with this email,
-// if there is one. It answers alike, in the same time, for unknown
-// emails: both paths do the same lookup before the answer, and the row
-// and the mail are made by the returned function, which the caller runs
-// after the answer has been sent. redirectTo becomes the link's
-// callbackURL.
+// if there is one. The answer does not depend on the email at all: the
+// caller answers first and then runs the returned function, which looks
+// the user up and makes the row and the mail (or, for an unknown email,
+// Better Auth's dummy lookup). Lookup failures are logged, not answered.
+// redirectTo becomes the link's callbackURL.
 func (s *Service) RequestPasswordReset(ctx context.Context, email, redirectTo string) (after func(), err error) {
 	if s.Mailer == nil {
 		return nil, ErrResetPasswordDisabled
 	}
-	u, err := s.Users.UserByEmail(ctx, strings.ToLower(email))
-	if err != nil && !errors.Is(err, latch.ErrNotFound) {
-		return nil, fmt.Errorf("auth: reset lookup: %w", err)
-	}
 	ctx = context.WithoutCancel(ctx)
 	return func() {
-		if u == nil {
-			// Better Auth's dummy work for an unknown email.
+		u, err := s.Users.UserByEmail(ctx, strings.ToLower(email))
+		switch {
+		case errors.Is(err, latch.ErrNotFound):
 			_, _ = RandomString(ResetTokenLength)
 			_, _ = s.Verifications.VerificationByIdentifier(ctx, "dummy-verification-token")
 			logEvent(ctx, slog.LevelInfo, "reset_password_requested", "", slog.Bool("known", false))
-			return
-		}
-		if err := s.issueReset(ctx, u, redirectTo); err != nil {
-			logEvent(ctx, slog.LevelError, "reset_password_failed", u.ID, slog.String("error", err.Error()))
+		case err != nil:
+			logEvent(ctx, slog.LevelError, "reset_password_failed", "", slog.String("error", err.Error()))
+		default:
+			if err := s.issueReset(ctx, u, redirectTo); err != nil {
+				logEvent(ctx, slog.LevelError, "reset_password_failed", u.ID, slog.String("error", err.Error()))
+			}
 		}
 	}, nil
 }
