@@ -154,14 +154,22 @@ func TestNodeMailFlow(t *testing.T) {
 // TestNodeSharedDB runs the real Better Auth on the same database and
 // secret as a running Latch (test/node/shared-db.mjs): users created by
 // either sign in to the other, each accepts the other's session cookies,
-// and reset and verification links issued by one work on the other. "better-auth-first" starts Latch on a database that Better
-// Auth's own migrations created and that already holds a user.
+// and reset and verification links issued by one work on the other.
+// "better-auth-first" starts Latch on a database that Better Auth's own
+// migrations created and that already holds a user. The uuid and serial
+// variants run Better Auth with advanced.database.generateId set to that
+// format and Latch with LATCH_ID_FORMAT.
 func TestNodeSharedDB(t *testing.T) {
 	node := requireNode(t)
 	t.Parallel() // CPU-bound (scrypt); the three Node tests overlap, their subtests do not
 	for _, tc := range nodeBackends {
-		for _, order := range []string{"latch-first", "better-auth-first"} {
-			t.Run(tc.name+"/"+order, func(t *testing.T) {
+		for _, variant := range []string{"latch-first", "better-auth-first",
+			"uuid/latch-first", "uuid/better-auth-first", "serial/latch-first", "serial/better-auth-first"} {
+			format, order, ok := strings.Cut(variant, "/")
+			if !ok {
+				format, order = "random", variant
+			}
+			t.Run(tc.name+"/"+variant, func(t *testing.T) {
 				var dsn string
 				if tc.postgres {
 					dsn = testPostgresURL(t)
@@ -170,7 +178,7 @@ func TestNodeSharedDB(t *testing.T) {
 				}
 				secret := randomHex(t, 24)
 				run := "r" + strings.ToLower(randomHex(t, 4))
-				scriptEnv := map[string]string{"LATCH_DB": dsn, "LATCH_SECRET": secret, "SHARED_RUN": run}
+				scriptEnv := map[string]string{"LATCH_DB": dsn, "LATCH_SECRET": secret, "SHARED_RUN": run, "SHARED_ID_FORMAT": format}
 				if order == "better-auth-first" {
 					runNodeScript(t, node, scriptEnv, "shared-db.mjs", "init")
 					if t.Failed() {
@@ -178,7 +186,7 @@ func TestNodeSharedDB(t *testing.T) {
 					}
 					scriptEnv["SHARED_INIT"] = "1" // check must find the init user
 				}
-				ts, smtp := mailServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret}, nil)
+				ts, smtp := mailServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret, "LATCH_ID_FORMAT": format}, nil)
 				scriptEnv["LATCH_URL"] = ts.URL
 				scriptEnv["MAILBOX_URL"] = startMailbox(t, smtp)
 				runNodeScript(t, node, scriptEnv, "shared-db.mjs", "check")

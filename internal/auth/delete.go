@@ -78,7 +78,7 @@ func (s *Service) sendDeleteConfirmation(ctx context.Context, u *latch.User, cal
 	if err != nil {
 		return err
 	}
-	id, err := NewID()
+	id, err := newRecordID(s.IDs)
 	if err != nil {
 		return err
 	}

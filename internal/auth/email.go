@@ -106,7 +106,7 @@ func (s *Service) issueReset(ctx context.Context, u *latch.User, redirectTo stri
 	if err != nil {
 		return err
 	}
-	id, err := NewID()
+	id, err := newRecordID(s.IDs)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Service) ResetPassword(ctx context.Context, tok, newPassword string) er
 	if err != nil {
 		return err
 	}
-	aid, err := NewID()
+	aid, err := newRecordID(s.IDs)
 	if err != nil {
 		return err
 	}

@@ -64,6 +64,10 @@ type Service struct {
 	// Hasher hashes passwords; nil means Scrypt (Better Auth's format).
 	// Tests may plug in a cheaper one.
 	Hasher PasswordHasher
+	// IDs is the format of new user, account and session ids ("":
+	// IDRandom). With IDSerial the store assigns them. It must match the
+	// store's format.
+	IDs latch.IDFormat
 	// OnRevoke, when set, is called with the ids of sessions this
 	// service deleted (sign-out, revoke, password change with revocation),
 	// for example (*SessionChecker).Invalidate, so that an in-process
@@ -246,11 +250,11 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 		return nil, nil, err
 	}
 	now := s.now()
-	uid, err := NewID()
+	uid, err := newRecordID(s.IDs)
 	if err != nil {
 		return nil, nil, err
 	}
-	aid, err := NewID()
+	aid, err := newRecordID(s.IDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -273,20 +277,20 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 		if s.Mailer != nil {
 			s.sendVerification(ctx, u, in.CallbackURL)
 		}
-		logEvent(ctx, slog.LevelInfo, "sign_up", uid, slog.Bool("verification_required", true))
+		logEvent(ctx, slog.LevelInfo, "sign_up", u.ID, slog.Bool("verification_required", true))
 		return u, nil, nil
 	}
-	sess, err := s.createSession(ctx, uid, in.RememberMe)
+	sess, err := s.createSession(ctx, u.ID, in.RememberMe)
 	if err != nil {
 		return nil, nil, err
 	}
-	logEvent(ctx, slog.LevelInfo, "sign_up", uid, slog.String("session_id", sess.ID))
+	logEvent(ctx, slog.LevelInfo, "sign_up", u.ID, slog.String("session_id", sess.ID))
 	return u, sess, nil
 }
 
 // createSession inserts a new session for userID.
 func (s *Service) createSession(ctx context.Context, userID string, remember bool) (*latch.Session, error) {
-	id, err := NewID()
+	id, err := newRecordID(s.IDs)
 	if err != nil {
 		return nil, err
 	}

@@ -36,14 +36,14 @@ func (s *Store) CreateVerification(ctx context.Context, v *latch.Verification) e
 		return s.Err("create verification", err)
 	}
 	v.ExpiresAt = Norm(v.ExpiresAt)
-	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO "verification" (`+verificationCols+`) VALUES (?, ?, ?, ?, ?, ?)`),
-		v.ID, v.Identifier, v.Value, s.t(v.ExpiresAt), s.t(v.CreatedAt), s.t(v.UpdatedAt))
+	err := s.insertRow(ctx, s.w, "verification", []string{`"identifier"`, `"value"`, `"expiresAt"`, `"createdAt"`, `"updatedAt"`},
+		[]any{v.Identifier, v.Value, s.t(v.ExpiresAt), s.t(v.CreatedAt), s.t(v.UpdatedAt)}, &v.ID)
 	return s.Err("create verification", err)
 }
 
 // VerificationByIdentifier implements latch.VerificationStore.
 func (s *Store) VerificationByIdentifier(ctx context.Context, identifier string) (*latch.Verification, error) {
-	v, err := scanVerification(s.R.QueryRowContext(ctx, s.q(newestVerification), identifier))
+	v, err := scanVerification(s.queryRow(ctx, s.r, s.q(newestVerification), identifier))
 	if err != nil {
 		return nil, s.Err("verification by identifier", err)
 	}
@@ -100,6 +100,10 @@ var errStale = errors.New("verification expired or for another user")
 // ResetPassword implements latch.VerificationStore.
 func (s *Store) ResetPassword(ctx context.Context, r latch.PasswordReset) ([]string, error) {
 	now := Norm(r.Now)
+	owner, ok := s.idArg(r.UserID)
+	if !ok {
+		return nil, s.Err("reset password", latch.ErrNotFound)
+	}
 	var revoked []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.consume(ctx, tx, r.Identifier)
@@ -110,7 +114,7 @@ func (s *Store) ResetPassword(ctx context.Context, r latch.PasswordReset) ([]str
 			return errStale
 		}
 		if r.RevokeSessions {
-			rows, err := tx.QueryContext(ctx, s.q(`DELETE FROM "session" WHERE "userId" = ? RETURNING "id"`), r.UserID)
+			rows, err := tx.QueryContext(ctx, s.q(`DELETE FROM "session" WHERE "userId" = ? RETURNING "id"`), owner)
 			if err != nil {
 				return err
 			}
@@ -128,22 +132,22 @@ func (s *Store) ResetPassword(ctx context.Context, r latch.PasswordReset) ([]str
 			}
 		}
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE "account" SET "password" = ?, "updatedAt" = ?
-			WHERE "userId" = ? AND "providerId" = ?`), r.Hash, s.t(now), r.UserID, latch.CredentialProvider)
+			WHERE "userId" = ? AND "providerId" = ?`), r.Hash, s.t(now), owner, latch.CredentialProvider)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n > 0 {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO "account" (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-			r.NewAccountID, r.UserID, latch.CredentialProvider, r.UserID, r.Hash, s.t(now), s.t(now))
-		return err
+		aid := r.NewAccountID
+		return s.insertRow(ctx, tx, "account", []string{`"accountId"`, `"providerId"`, `"userId"`, `"password"`, `"createdAt"`, `"updatedAt"`},
+			[]any{r.UserID, latch.CredentialProvider, owner, r.Hash, s.t(now), s.t(now)}, &aid)
 	})
 	if errors.Is(err, errStale) {
 		// The rows stay: the transaction rolled back. Delete them now so
 		// that an expired link cannot be replayed (Better Auth deletes
 		// an expired row it consumes too).
-		_, _ = s.W.ExecContext(ctx, s.q(`DELETE FROM "verification" WHERE "identifier" = ?`), r.Identifier)
+		_, _ = s.exec(ctx, s.w, s.q(`DELETE FROM "verification" WHERE "identifier" = ?`), r.Identifier)
 		err = latch.ErrNotFound
 	}
 	if err != nil {
