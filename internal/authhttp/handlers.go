@@ -75,6 +75,7 @@ func handleSignUp(c *call) error {
 	}
 	in := auth.SignUpInput{Name: obj["name"].(string), Email: obj["email"].(string),
 		Password: obj["password"].(string), RememberMe: true}
+	in.CallbackURL, _ = str(obj, "callbackURL")
 	if img, ok := str(obj, "image"); ok {
 		in.Image = &img
 	}
@@ -84,6 +85,10 @@ func handleSignUp(c *call) error {
 	u, sess, err := c.s.Service.SignUp(c.ctx, in)
 	if err != nil {
 		return err
+	}
+	if sess == nil {
+		// requireEmailVerification: no session until verified.
+		return c.reply(signUpResponse{User: userOut(u)})
 	}
 	dr := !in.RememberMe
 	c.setSessionCookie(sess.Token, &dr)
@@ -99,7 +104,9 @@ func handleSignIn(c *call) error {
 	if rm, ok := obj["rememberMe"].(bool); ok {
 		remember = rm
 	}
-	u, sess, err := c.s.Service.SignIn(c.ctx, obj["email"].(string), obj["password"].(string), remember)
+	cbURL, _ := str(obj, "callbackURL")
+	u, sess, err := c.s.Service.SignInWith(c.ctx, auth.SignInInput{Email: obj["email"].(string),
+		Password: obj["password"].(string), RememberMe: remember, CallbackURL: cbURL})
 	if err != nil {
 		return err
 	}

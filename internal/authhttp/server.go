@@ -1,8 +1,10 @@
 // Package authhttp serves Latch's Better Auth-compatible HTTP API under
 // /api/auth: the same paths, methods, JSON shapes, status codes, error
 // codes and cookies as Better Auth 1.7.25 with its bearer and jwt plugins
-// (the jwt plugin's tokens are Latch's HS256 JWTs), plus GET
-// /api/auth/session for the original Next.js API-client snippet.
+// (the jwt plugin's tokens are Latch's HS256 JWTs) and the account
+// lifecycle routes (password reset, email verification, change of email,
+// deletion; lifecycle.go), plus GET /api/auth/session for the original
+// Next.js API-client snippet.
 //
 // Origin/CSRF checks, CORS and rate limiting are not done here: wrap the
 // handler with the httpsec middlewares. callbackURL-style parameters are
@@ -129,7 +131,7 @@ var (
 
 // routes maps paths (after BasePath) to endpoints.
 func (s *Server) routes() map[string]route {
-	return map[string]route{
+	m := map[string]route{
 		"/sign-up/email":         {http.MethodPost, formAndJSON, handleSignUp},
 		"/sign-in/email":         {http.MethodPost, formAndJSON, handleSignIn},
 		"/sign-out":              {http.MethodPost, jsonOnly, handleSignOut},
@@ -146,6 +148,8 @@ func (s *Server) routes() map[string]route {
 		"/session":               {http.MethodGet, nil, handleSessionToken},
 		"/jwks":                  {http.MethodGet, nil, handleJWKS},
 	}
+	lifecycleRoutes(m)
+	return m
 }
 
 // Handler returns the http.Handler for every path under /api/auth/. An
@@ -170,6 +174,10 @@ func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := strings.CutPrefix(r.URL.EscapedPath(), BasePath)
 		rt, found := routes[p]
+		if !found && strings.HasPrefix(p, resetCallbackPrefix) && len(p) > len(resetCallbackPrefix) &&
+			!strings.Contains(p[len(resetCallbackPrefix):], "/") {
+			rt, found = resetCallbackRoute, true
+		}
 		if found && p == "/get-session" && r.Method == http.MethodPost {
 			// get-session is registered for GET and POST; POST needs
 			// deferSessionRefresh, which Latch does not offer.
