@@ -114,10 +114,10 @@ func requirePythonExample(t *testing.T) {
 	if _, err := os.Stat(python); err != nil {
 		requireExample(t, "LATCH_TEST_PYTHON", python+" is missing")
 	}
-	out, err := exec.Command(python, "-c", "import fastapi, jwt, uvicorn").CombinedOutput()
+	out, err := exec.Command(python, "-c", "import fastapi, jwt, uvicorn, httpx").CombinedOutput()
 	if err != nil {
 		requireExample(t, "LATCH_TEST_PYTHON", fmt.Sprintf(
-			"python3-fastapi, python3-jwt or python3-uvicorn is missing (apt-get install them): %v %s", err, out))
+			"python3-fastapi, python3-jwt, python3-uvicorn or python3-httpx is missing (apt-get install them): %v %s", err, out))
 	}
 }
 
