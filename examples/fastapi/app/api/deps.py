@@ -8,7 +8,7 @@ from app.auth.jwt import TokenPayload, decode_access_token
 
 # auto_error=False so that a missing token is a 401 with WWW-Authenticate
 # (RFC 6750), as the design's tests expect; HTTPBearer alone answers 403
-# on FastAPI before 0.117.
+# on Debian 12's FastAPI 0.92.
 security = HTTPBearer(auto_error=False)
 
 
