@@ -52,6 +52,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		verifier = eitherVerifier{hs: tokens, jwks: remote}
 	}
 	svc := auth.New(st, st)
+	svc.IDs = cfg.IDFormat
 	if cfg.CheckSession {
 		checker := auth.NewSessionChecker(verifier, st, cfg.SessionCheckTTL)
 		svc.OnRevoke = checker.Invalidate

@@ -47,14 +47,10 @@ func TestBetterAuthDatabase(t *testing.T) {
 		}
 		return db
 	}
-	ddl, err := migrationFS.ReadFile("migrations/0001_better_auth.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Create the Better Auth tables first, through a raw connection on the
 	// same search_path.
 	raw := adminOn(t, u)
-	if _, err := raw.Exec(strings.ReplaceAll(string(ddl), "if not exists ", "")); err != nil {
+	if _, err := raw.Exec(betterAuthDDL(t, latch.IDRandom)); err != nil {
 		t.Fatalf("Better Auth DDL: %v", err)
 	}
 	if _, err := raw.Exec(`insert into "user" ("id","name","email","emailVerified") values ('u1','Alice','alice@example.com',false);

@@ -63,12 +63,8 @@ func TestBetterAuthDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ddl, err := migrationFS.ReadFile("migrations/0001_better_auth.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
 	stmts := []string{
-		string(ddlWithoutIfNotExists(ddl)),
+		betterAuthDDL(t, latch.IDRandom),
 		`insert into "user" values ('u1', 'Alice', 'alice@example.com', 0, null, '2026-11-28T06:25:34.041Z', '2026-11-28T06:25:34.041Z')`,
 		`insert into "user" values ('u2', 'Bob', 'bob@example.com', 1, 'https://x/y.png', '2026-11-28T06:25:34Z', 1764311134041)`,
 		`insert into "account" ("id","accountId","providerId","userId","password","createdAt","updatedAt")

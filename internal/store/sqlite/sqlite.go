@@ -67,11 +67,32 @@ var Dialect = sqlutil.Dialect{
 	Classify: classify,
 	MigrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+	ColumnType: `SELECT type FROM pragma_table_info(?) WHERE name = ?`,
+}
+
+// IDTypes are the id column types Better Auth 1.7's migrator uses on
+// SQLite: integer (a rowid alias, assigned by SQLite) for serial ids, text
+// for random ids and UUIDs. Latch adds AUTOINCREMENT to serial id columns
+// (the type stays integer): without it SQLite hands the id of a deleted
+// newest row to the next row, and a JWT whose sub or sid named the deleted
+// user or session would then name the new one.
+func IDTypes(f latch.IDFormat) sqlutil.IDTypes {
+	if f == latch.IDSerial {
+		return sqlutil.IDTypes{PK: "integer not null primary key autoincrement", FK: "integer"}
+	}
+	return sqlutil.IDTypes{PK: "text not null primary key", FK: "text"}
 }
 
 // Open opens (creating when needed) the database file at path, creating
-// its parent directory, and applies the migrations.
+// its parent directory, and applies the migrations, with random ids.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return OpenFormat(ctx, path, latch.IDRandom)
+}
+
+// OpenFormat is Open with ids of format ids. A database whose existing
+// tables were made for another format is refused with an error wrapping
+// latch.ErrIDFormat, before anything is written.
+func OpenFormat(ctx context.Context, path string, ids latch.IDFormat) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
 	}
@@ -92,7 +113,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	db := &DB{Store: &sqlutil.Store{W: w, R: w, D: Dialect}, path: path}
+	db := &DB{Store: &sqlutil.Store{W: w, R: w, D: Dialect, IDs: ids}, path: path}
 	if err := db.enableWAL(ctx); err != nil {
 		_ = w.Close()
 		return nil, err
@@ -154,10 +175,12 @@ func isBusy(err error) bool {
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
-// Migrate applies any pending embedded migrations. Running it again, or
-// from several processes at once, is safe.
+// Migrate applies any pending embedded migrations, with the id column
+// types of the store's format, after checking that existing tables have
+// that format. Running it again, or from several processes at once, is
+// safe.
 func (db *DB) Migrate(ctx context.Context) error {
-	return db.MigrateFS(ctx, migrationFS, "migrations")
+	return db.MigrateIDs(ctx, migrationFS, "migrations", IDTypes)
 }
 
 // Path returns the database file path.

@@ -42,10 +42,12 @@ func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
 	now := s.now()
 	stamp(now, &x.CreatedAt, &x.UpdatedAt)
 	x.ExpiresAt = Norm(x.ExpiresAt)
-	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO "session"
-		("id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent")
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		x.ID, x.Token, x.UserID, s.t(x.ExpiresAt), s.t(x.CreatedAt), s.t(x.UpdatedAt), x.IPAddress, x.UserAgent)
+	owner, ok := s.idArg(x.UserID)
+	if !ok {
+		return s.Err("create session", latch.ErrNotFound)
+	}
+	err := s.insertRow(ctx, s.W, "session", []string{`"token"`, `"userId"`, `"expiresAt"`, `"createdAt"`, `"updatedAt"`, `"ipAddress"`, `"userAgent"`},
+		[]any{x.Token, owner, s.t(x.ExpiresAt), s.t(x.CreatedAt), s.t(x.UpdatedAt), x.IPAddress, x.UserAgent}, &x.ID)
 	return s.Err("create session", err)
 }
 
@@ -66,7 +68,11 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Sessio
 
 // SessionByID implements latch.SessionStore.
 func (s *Store) SessionByID(ctx context.Context, id string) (*latch.Session, error) {
-	x, err := scanSession(s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), id))
+	arg, ok := s.idArg(id)
+	if !ok {
+		return nil, s.Err("session by id", latch.ErrNotFound)
+	}
+	x, err := scanSession(s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), arg))
 	if err != nil {
 		return nil, s.Err("session by id", err)
 	}
@@ -83,8 +89,12 @@ func (s *Store) ExtendSession(ctx context.Context, token string, expiresAt, now 
 // decoding, in Go, so that rows written by Better Auth in any timestamp
 // form it may use are judged correctly.
 func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) ([]latch.Session, error) {
+	arg, ok := s.idArg(userID)
+	if !ok {
+		return []latch.Session{}, nil
+	}
 	rows, err := s.R.QueryContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
-		ORDER BY s."createdAt", s."id"`), userID)
+		ORDER BY s."createdAt", s."id"`), arg)
 	if err != nil {
 		return nil, s.Err("list sessions", err)
 	}
@@ -111,14 +121,18 @@ func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
 	var err error
 	if userID == "" {
 		_, err = s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
-	} else {
-		_, err = s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, userID)
+	} else if arg, ok := s.idArg(userID); ok {
+		_, err = s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, arg)
 	}
 	return s.Err("delete session", err)
 }
 
 // DeleteUserSessions implements latch.SessionStore.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep string) error {
-	_, err := s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), userID, keep)
+	arg, ok := s.idArg(userID)
+	if !ok {
+		return nil
+	}
+	_, err := s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), arg, keep)
 	return s.Err("delete user sessions", err)
 }

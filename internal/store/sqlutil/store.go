@@ -39,6 +39,12 @@ type Dialect struct {
 	MigrationLock string
 	// MigrationsTable is the DDL of the schema_migrations table.
 	MigrationsTable string
+	// ColumnType is a query with two parameters, a table and a column
+	// name, that returns the column's declared type, or no row.
+	ColumnType string
+	// NativeUUID says that uuid ids have their own column type (PostgreSQL);
+	// otherwise they are text, like random ids.
+	NativeUUID bool
 }
 
 // Store implements the latch store interfaces over database/sql.
@@ -49,6 +55,8 @@ type Store struct {
 	R *sql.DB
 	// D is the dialect.
 	D Dialect
+	// IDs is the format of user, session and account ids ("": random).
+	IDs latch.IDFormat
 	// Now is the clock used for task timestamps; nil means time.Now.
 	Now func() time.Time
 }
@@ -102,7 +110,8 @@ func (s *Store) Err(op string, err error) error {
 	}
 	switch {
 	case errors.Is(err, latch.ErrNotFound), errors.Is(err, latch.ErrConflict),
-		errors.Is(err, latch.ErrUnavailable):
+		errors.Is(err, latch.ErrUnavailable), errors.Is(err, latch.ErrInvalid),
+		errors.Is(err, latch.ErrIDFormat):
 		return fmt.Errorf("%s: %w", op, err)
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%s: %w", op, latch.ErrNotFound)

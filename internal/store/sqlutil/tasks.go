@@ -34,10 +34,14 @@ func scanTask(r scanner) (*latch.Task, error) {
 
 // CreateTask implements latch.TaskStore.
 func (s *Store) CreateTask(ctx context.Context, t *latch.Task) error {
+	owner, err := s.ownerArg(t.UserID)
+	if err != nil {
+		return s.Err("create task", err)
+	}
 	now := s.now()
-	err := s.W.QueryRowContext(ctx, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
+	err = s.W.QueryRowContext(ctx, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-		t.UserID, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
+		owner, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
 	if err != nil {
 		return s.Err("create task", err)
 	}
@@ -47,8 +51,12 @@ func (s *Store) CreateTask(ctx context.Context, t *latch.Task) error {
 
 // GetTask implements latch.TaskStore.
 func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return nil, s.Err("get task", err)
+	}
 	t, err := scanTask(s.R.QueryRowContext(ctx,
-		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, userID))
+		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, owner))
 	if err != nil {
 		return nil, s.Err("get task", err)
 	}
@@ -57,6 +65,10 @@ func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Ta
 
 // UpdateTask implements latch.TaskStore.
 func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate) (*latch.Task, error) {
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return nil, s.Err("update task", err)
+	}
 	query := `UPDATE task SET title = ?, description = ?, updated_at = ?`
 	args := []any{u.Title, u.Description, s.t(s.now())}
 	if u.Completed != nil {
@@ -64,7 +76,7 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 		args = append(args, *u.Completed)
 	}
 	query += ` WHERE id = ? AND user_id = ? RETURNING ` + taskCols
-	args = append(args, id, userID)
+	args = append(args, id, owner)
 	t, err := scanTask(s.W.QueryRowContext(ctx, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update task", err)
@@ -75,8 +87,12 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 // ToggleTask implements latch.TaskStore. The flip happens in one UPDATE
 // statement, so concurrent toggles serialise on the row.
 func (s *Store) ToggleTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return nil, s.Err("toggle task", err)
+	}
 	t, err := scanTask(s.W.QueryRowContext(ctx, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
-		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(s.now()), id, userID))
+		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(s.now()), id, owner))
 	if err != nil {
 		return nil, s.Err("toggle task", err)
 	}
@@ -85,7 +101,11 @@ func (s *Store) ToggleTask(ctx context.Context, userID string, id int64) (*latch
 
 // DeleteTask implements latch.TaskStore.
 func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
-	return s.execOne(ctx, "delete task", `DELETE FROM task WHERE id = ? AND user_id = ?`, id, userID)
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return s.Err("delete task", err)
+	}
+	return s.execOne(ctx, "delete task", `DELETE FROM task WHERE id = ? AND user_id = ?`, id, owner)
 }
 
 // ListQuery is the SQL of one listing: the page query (fetching one row
@@ -114,7 +134,11 @@ func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 	limit = min(limit, latch.MaxPageSize)
 
 	where := ` WHERE user_id = ?`
-	args := []any{f.UserID}
+	var owner any = f.UserID
+	if arg, ok := s.idArg(f.UserID); ok {
+		owner = arg
+	}
+	args := []any{owner}
 	switch f.Status {
 	case latch.StatusPending:
 		where += ` AND completed = ?`
@@ -154,6 +178,9 @@ func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 
 // ListTasks implements latch.TaskStore (see ListQuery for the SQL).
 func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskPage, error) {
+	if _, err := s.ownerArg(f.UserID); err != nil {
+		return nil, s.Err("list tasks", err)
+	}
 	lq := s.BuildList(f)
 	page := &latch.TaskPage{Tasks: []latch.Task{}, Total: -1}
 
