@@ -26,7 +26,7 @@ var settings = []setting{
 	{"LATCH_HOST", "", "interface to listen on (empty: all)"},
 	{"BETTER_AUTH_SECRET", "(generated)", "shared secret: signs session cookies and HS256 JWTs; at least 32 characters. Unset: generated once into LATCH_DATA_DIR/secret (refused when LATCH_ENV=production)"},
 	{"LATCH_PREVIOUS_SECRETS", "", "comma-separated older secrets that still verify JWTs (rotation)"},
-	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss/aud, and https turns on __Secure- cookies"},
+	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss, and https turns on __Secure- cookies"},
 	{"DATABASE_URL", "sqlite:LATCH_DATA_DIR/latch.db", "postgres://, postgresql:// or postgresql+asyncpg:// for PostgreSQL; sqlite:PATH, file:PATH or a path for SQLite"},
 	{"LATCH_DATA_DIR", "./data", "directory for the SQLite database and the generated secret"},
 	{"LATCH_ID_FORMAT", "random", "user and session ids, as Better Auth's advanced.database.generateId: random (32 characters), uuid, or serial (integers the database assigns, JWT sub \"42\"); fixed once the database exists"},
@@ -41,8 +41,8 @@ var settings = []setting{
 	{"LATCH_JWT_TTL", "168h", "lifetime of issued JWTs"},
 	{"LATCH_JWT_LEEWAY", "30s", "clock skew allowed when verifying exp/nbf/iat (at most 60s)"},
 	{"LATCH_JWT_ISSUER", "origin of BETTER_AUTH_URL", "iss written into issued JWTs"},
-	{"LATCH_JWT_AUDIENCE", "origin of BETTER_AUTH_URL", "aud written into issued JWTs"},
-	{"LATCH_JWT_REQUIRE_ISS_AUD", "false", "true: the task API rejects JWTs whose iss/aud differ from the values above"},
+	{"LATCH_JWT_AUDIENCE", "", "aud written into issued JWTs; empty: no aud (PyJWT's jwt.decode without audience= refuses tokens that carry one)"},
+	{"LATCH_JWT_REQUIRE_ISS_AUD", "false", "true: the task API rejects JWTs whose iss differs from LATCH_JWT_ISSUER, and (when LATCH_JWT_AUDIENCE is set) whose aud lacks it"},
 	{"LATCH_JWKS_URL", "", "also accept asymmetric JWTs (EdDSA, ES256, RS256, ...) verified against this JWKS, e.g. Better Auth's /api/auth/jwks"},
 	{"LATCH_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LATCH_LOG_FORMAT", "auto", "json, text, or auto (json unless stderr is a terminal)"},
@@ -179,7 +179,7 @@ func loadConfig(env map[string]string) (*Config, error) {
 	c.JWTTTL = duration("LATCH_JWT_TTL", "168h", time.Minute, 90*24*time.Hour)
 	c.JWTLeeway = duration("LATCH_JWT_LEEWAY", "30s", 0, time.Minute)
 	c.JWTIssuer = get("LATCH_JWT_ISSUER", c.Origin)
-	c.JWTAudience = get("LATCH_JWT_AUDIENCE", c.Origin)
+	c.JWTAudience = get("LATCH_JWT_AUDIENCE", "")
 	c.RequireIssAud = boolean("LATCH_JWT_REQUIRE_ISS_AUD", false)
 	c.JWKSURL = get("LATCH_JWKS_URL", "")
 	if c.JWKSURL != "" {

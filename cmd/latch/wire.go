@@ -41,9 +41,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	if cfg.JWKSURL != "" {
 		var opts []token.Option
 		opts = append(opts, token.WithLeeway(cfg.JWTLeeway))
-		if cfg.RequireIssAud {
-			opts = append(opts, token.RequireIssuer(cfg.JWTIssuer), token.RequireAudience(cfg.JWTAudience))
-		}
+		opts = append(opts, issAudChecks(cfg)...)
 		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{}, opts...)
 		if err != nil {
 			a.Close()
