@@ -152,8 +152,8 @@ type latchUser struct {
 	base   string
 }
 
-// latchSignUp signs up with email and password only, as the design's
-// register page does.
+// latchSignUp signs up through Latch's /api/auth (the Next.js example's test
+// covers the design's sign-up without a name).
 func latchSignUp(t *testing.T, ts *testServer, email string) *latchUser {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
@@ -161,7 +161,7 @@ func latchSignUp(t *testing.T, ts *testServer, email string) *latchUser {
 		t.Fatal(err)
 	}
 	u := &latchUser{client: &http.Client{Jar: jar, Timeout: time.Minute}, base: ts.URL}
-	code, data := u.do(t, "POST", "/api/auth/sign-up/email", `{"email":"`+email+`","password":"correct horse battery"}`)
+	code, data := u.do(t, "POST", "/api/auth/sign-up/email", `{"name":"Ada","email":"`+email+`","password":"correct horse battery"}`)
 	if code != http.StatusOK {
 		t.Fatalf("sign-up %s: %d %s", email, code, data)
 	}
