@@ -51,6 +51,7 @@ class TaskRoutesTest(unittest.TestCase):
         self.assertEqual(r.status_code, 201, r.text)
         task = r.json()
         self.assertEqual((task["title"], task["user_id"], task["completed"]), ("Buy milk", 11, False))
+        self.assertRegex(task["created_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
         self.assertEqual(self.client.get("/api/11/tasks/", headers=own).json(), [task])
         self.assertEqual(self.client.get("/api/11/tasks/", headers=other).status_code, 403)
         self.assertEqual(self.client.get(f"/api/12/tasks/{task['id']}", headers=other).status_code, 404)

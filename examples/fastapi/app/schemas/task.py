@@ -1,5 +1,5 @@
 """Request and response bodies: the same task JSON as Latch's task API."""
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pydantic import BaseModel, constr
 
@@ -17,3 +17,9 @@ class TaskResponse(BaseModel):
     completed: bool
     created_at: datetime
     updated_at: datetime
+
+    class Config:
+        # "2026-11-28T08:31:27.516Z", as Latch and JavaScript's toISOString write it.
+        json_encoders = {
+            datetime: lambda d: d.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        }
