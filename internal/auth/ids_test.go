@@ -4,9 +4,11 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/store/sqlite"
+	"github.com/latchhq/latch/token"
 )
 
 func TestNewUUID(t *testing.T) {
@@ -71,6 +73,38 @@ func TestSignUpIDFormats(t *testing.T) {
 			got, gu, _, err := s.Session(ctx, sess.Token, SessionOptions{})
 			if err != nil || got.ID != sess.ID || gu.ID != u.ID {
 				t.Fatalf("Session = %+v, %+v, %v", got, gu, err)
+			}
+		})
+	}
+}
+
+// TestKeyRingIDFormats: key ids (the JWT kid) follow the id format, as
+// Better Auth's jwt plugin makes them: "1" with serial (assigned by the
+// database), a UUID with uuid; tokens verify with the published JWKS.
+func TestKeyRingIDFormats(t *testing.T) {
+	for _, f := range []latch.IDFormat{latch.IDUUID, latch.IDSerial} {
+		t.Run(string(f), func(t *testing.T) {
+			db, err := sqlite.OpenFormat(context.Background(), filepath.Join(t.TempDir(), "latch.db"), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			clock := newClock()
+			r := &KeyRing{Store: db, IDs: f, Secrets: [][]byte{[]byte(ringSecret)}, Alg: "EdDSA", Grace: time.Hour,
+				Activation: time.Minute, Now: clock.Now, Options: []token.Option{token.WithClock(clock.Now)}}
+			if err := r.Load(context.Background()); err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			tok, err := r.Sign(token.Claims{Subject: "1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			kid := kidOf(t, tok)
+			if !f.Valid(kid) || (f == latch.IDSerial && kid != "1") {
+				t.Fatalf("kid %q: want a %s id (\"1\" for the first serial key)", kid, f)
+			}
+			if _, err := verifierOf(t, r, clock).Verify(context.Background(), tok); err != nil {
+				t.Fatalf("verify with the published JWKS: %v", err)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/store/sqlutil"
@@ -95,7 +96,8 @@ func TestIDFormatMismatch(t *testing.T) {
 					t.Fatal(err)
 				}
 				u := &latch.User{ID: map[latch.IDFormat]string{latch.IDRandom: "ZYhpRVn4Jk7JgC5iX9dT0aWqOeMb2LsE",
-					latch.IDUUID: "3aad91eb-0e30-4dc1-8fdf-c232b2f59dfb"}[made], Name: "A", Email: "a@example.com"}
+					latch.IDUUID: "3aad91eb-0e30-4dc1-8fdf-c232b2f59dfb"}[made], Name: "A", Email: "a@example.com",
+					CreatedAt: time.Now(), UpdatedAt: time.Now()}
 				if err := db.CreateUser(ctx, u, nil); err != nil {
 					t.Fatal(err)
 				}

@@ -107,12 +107,21 @@ func (s *Store) insertRow(ctx context.Context, q querier, table string, cols []s
 		return err
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
+	db, pooled := q.(*sql.DB) // outside a transaction: through the statement cache
 	if assign {
-		return q.QueryRowContext(ctx, s.q(`INSERT INTO "`+table+`" (`+strings.Join(cols, ", ")+`) VALUES (`+marks+`) RETURNING "id"`),
-			args...).Scan(id)
+		query := s.q(`INSERT INTO "` + table + `" (` + strings.Join(cols, ", ") + `) VALUES (` + marks + `) RETURNING "id"`)
+		if pooled {
+			return s.queryRow(ctx, db, query, args...).Scan(id)
+		}
+		return q.QueryRowContext(ctx, query, args...).Scan(id)
 	}
-	_, err = q.ExecContext(ctx, s.q(`INSERT INTO "`+table+`" ("id", `+strings.Join(cols, ", ")+`) VALUES (?, `+marks+`)`),
-		append([]any{arg}, args...)...)
+	query := s.q(`INSERT INTO "` + table + `" ("id", ` + strings.Join(cols, ", ") + `) VALUES (?, ` + marks + `)`)
+	args = append([]any{arg}, args...)
+	if pooled {
+		_, err = s.exec(ctx, db, query, args...)
+	} else {
+		_, err = q.ExecContext(ctx, query, args...)
+	}
 	return err
 }
 

@@ -6,7 +6,10 @@
 //
 // Nothing returned from this package exposes a driver type: errors are
 // translated to the latch sentinels (ErrNotFound, ErrConflict,
-// ErrUnavailable) or flattened to text.
+// ErrUnavailable, ErrInvalid) or flattened to text.
+//
+// Stores never read a clock: every time written comes from the caller
+// (the now arguments, or CreatedAt/UpdatedAt set on new rows).
 package sqlutil
 
 import (
@@ -57,8 +60,8 @@ type Store struct {
 	D Dialect
 	// IDs is the format of user, session and account ids ("": random).
 	IDs latch.IDFormat
-	// Now is the clock used for task timestamps; nil means time.Now.
-	Now func() time.Time
+
+	stmts stmtCache
 }
 
 var (
@@ -66,13 +69,6 @@ var (
 	_ latch.UserStore    = (*Store)(nil)
 	_ latch.SessionStore = (*Store)(nil)
 )
-
-func (s *Store) now() time.Time {
-	if s.Now != nil {
-		return Norm(s.Now())
-	}
-	return Norm(time.Now())
-}
 
 // q rewrites ? placeholders to $n for dialects that need it. Queries in
 // this package never contain a literal question mark.

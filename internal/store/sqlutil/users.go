@@ -63,23 +63,29 @@ func scanAccount(r scanner) (*latch.Account, error) {
 
 // stamp normalises a record's timestamps in place, filling zero ones with
 // now, so that the caller's copy equals what a later read returns.
-func stamp(now time.Time, ts ...*time.Time) {
+// stamp normalises the times a caller set on a new row. A zero time is
+// refused with ErrInvalid: stores take every time from their callers and
+// never read a clock.
+func stamp(ts ...*time.Time) error {
 	for _, t := range ts {
 		if t.IsZero() {
-			*t = now
-		} else {
-			*t = Norm(*t)
+			return fmt.Errorf("%w: CreatedAt and UpdatedAt must be set", latch.ErrInvalid)
 		}
+		*t = Norm(*t)
 	}
+	return nil
 }
 
 // CreateUser implements latch.UserStore. a may be nil (a user without a
 // credential account).
 func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account) error {
-	now := s.now()
-	stamp(now, &u.CreatedAt, &u.UpdatedAt)
+	if err := stamp(&u.CreatedAt, &u.UpdatedAt); err != nil {
+		return s.Err("create user", err)
+	}
 	if a != nil {
-		stamp(now, &a.CreatedAt, &a.UpdatedAt)
+		if err := stamp(&a.CreatedAt, &a.UpdatedAt); err != nil {
+			return s.Err("create user", err)
+		}
 	}
 	// With serial ids the database assigns the ids; the account's userId
 	// and accountId (empty) follow the user's. On failure the caller's
@@ -125,7 +131,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
 	if !ok {
 		return nil, s.Err("user by id", latch.ErrNotFound)
 	}
-	u, err := scanUser(s.R.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), arg))
+	u, err := scanUser(s.queryRow(ctx, s.R, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), arg))
 	if err != nil {
 		return nil, s.Err("user by id", err)
 	}
@@ -134,7 +140,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
 
 // UserByEmail implements latch.UserStore.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*latch.User, error) {
-	u, err := scanUser(s.R.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
+	u, err := scanUser(s.queryRow(ctx, s.R, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
 	if err != nil {
 		return nil, s.Err("user by email", err)
 	}
@@ -159,7 +165,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, n
 	}
 	query += ` WHERE "id" = ? RETURNING ` + userCols
 	args = append(args, arg)
-	out, err := scanUser(s.W.QueryRowContext(ctx, s.q(query), args...))
+	out, err := scanUser(s.queryRow(ctx, s.W, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update user", err)
 	}
@@ -182,7 +188,7 @@ func (s *Store) CredentialAccount(ctx context.Context, userID string) (*latch.Ac
 	if !ok {
 		return nil, s.Err("credential account", latch.ErrNotFound)
 	}
-	a, err := scanAccount(s.R.QueryRowContext(ctx, s.q(`SELECT `+accountCols+` FROM "account"
+	a, err := scanAccount(s.queryRow(ctx, s.R, s.q(`SELECT `+accountCols+` FROM "account"
 		WHERE "userId" = ? AND "providerId" = ? ORDER BY "createdAt", "id" LIMIT 1`), arg, latch.CredentialProvider))
 	if err != nil {
 		return nil, s.Err("credential account", err)
@@ -202,7 +208,7 @@ func (s *Store) SetPassword(ctx context.Context, userID, hash string, now time.T
 
 // execOne runs a write and reports ErrNotFound when it touched no row.
 func (s *Store) execOne(ctx context.Context, op, query string, args ...any) error {
-	res, err := s.W.ExecContext(ctx, s.q(query), args...)
+	res, err := s.exec(ctx, s.W, s.q(query), args...)
 	if err != nil {
 		return s.Err(op, err)
 	}

@@ -122,9 +122,9 @@ func (w *mapped) account(a *latch.Account) *latch.Account {
 	return a
 }
 
-func (w *mapped) CreateTask(ctx context.Context, t *latch.Task) error {
+func (w *mapped) CreateTask(ctx context.Context, t *latch.Task, now time.Time) error {
 	t.UserID = w.m.id(t.UserID)
-	err := w.s.CreateTask(ctx, t)
+	err := w.s.CreateTask(ctx, t, now)
 	w.task(t)
 	return err
 }
@@ -145,13 +145,13 @@ func (w *mapped) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.Task
 	return p, err
 }
 
-func (w *mapped) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate) (*latch.Task, error) {
-	t, err := w.s.UpdateTask(ctx, w.m.id(userID), id, u)
+func (w *mapped) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate, now time.Time) (*latch.Task, error) {
+	t, err := w.s.UpdateTask(ctx, w.m.id(userID), id, u, now)
 	return w.task(t), err
 }
 
-func (w *mapped) ToggleTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
-	t, err := w.s.ToggleTask(ctx, w.m.id(userID), id)
+func (w *mapped) ToggleTask(ctx context.Context, userID string, id int64, now time.Time) (*latch.Task, error) {
+	t, err := w.s.ToggleTask(ctx, w.m.id(userID), id, now)
 	return w.task(t), err
 }
 
@@ -233,4 +233,33 @@ func (w *mapped) DeleteSession(ctx context.Context, userID, token string) error 
 
 func (w *mapped) DeleteUserSessions(ctx context.Context, userID, keep string) error {
 	return w.s.DeleteUserSessions(ctx, w.m.id(userID), keep)
+}
+
+func (w *mapped) jwk(k *latch.JWK) {
+	if k != nil {
+		k.ID = w.m.name(k.ID)
+	}
+}
+
+func (w *mapped) JWKs(ctx context.Context) ([]latch.JWK, error) {
+	ks, err := w.s.JWKs(ctx)
+	for i := range ks {
+		w.jwk(&ks[i])
+	}
+	return ks, err
+}
+
+func (w *mapped) CreateJWK(ctx context.Context, k *latch.JWK) error {
+	k.ID = w.m.id(k.ID)
+	err := w.s.CreateJWK(ctx, k)
+	w.jwk(k)
+	return err
+}
+
+func (w *mapped) ExpireJWKs(ctx context.Context, keep string, at time.Time) error {
+	return w.s.ExpireJWKs(ctx, w.m.id(keep), at)
+}
+
+func (w *mapped) DeleteJWKsExpiredBefore(ctx context.Context, t time.Time) (int, error) {
+	return w.s.DeleteJWKsExpiredBefore(ctx, t)
 }

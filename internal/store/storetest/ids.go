@@ -47,7 +47,7 @@ func IDTests(t *testing.T, f latch.IDFormat, open func(t *testing.T) Stores) {
 			pw := "73616c74:6b6579"
 			u := &latch.User{ID: newIDOf(f, "u"), Name: "N", Email: email}
 			a := &latch.Account{ID: newIDOf(f, "a"), AccountID: u.ID, ProviderID: latch.CredentialProvider, UserID: u.ID, Password: &pw}
-			noErr(t, s.CreateUser(c, u, a), "CreateUser")
+			noErr(t, s.CreateUser(c, stampUser(u), stampAccount(a)), "CreateUser")
 			if !f.Valid(u.ID) || !f.Valid(a.ID) {
 				t.Fatalf("user id %q, account id %q: not %s ids", u.ID, a.ID, f)
 			}
@@ -73,7 +73,7 @@ func IDTests(t *testing.T, f latch.IDFormat, open func(t *testing.T) Stores) {
 			}
 
 			x := &latch.Session{ID: newIDOf(f, "s"), Token: newID("t"), UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
-			noErr(t, s.CreateSession(c, x), "CreateSession")
+			noErr(t, s.CreateSession(c, stampSession(x)), "CreateSession")
 			if !f.Valid(x.ID) {
 				t.Fatalf("session id %q is not a %s id", x.ID, f)
 			}
@@ -91,7 +91,7 @@ func IDTests(t *testing.T, f latch.IDFormat, open func(t *testing.T) Stores) {
 			}
 
 			tk := &latch.Task{UserID: u.ID, Title: "owned"}
-			noErr(t, s.CreateTask(c, tk), "CreateTask")
+			noErr(t, s.CreateTask(c, tk, time.Now()), "CreateTask")
 			page, err := s.ListTasks(c, latch.TaskFilter{UserID: u.ID, Limit: 10})
 			noErr(t, err, "ListTasks")
 			if len(page.Tasks) != 1 || page.Tasks[0].UserID != u.ID {
@@ -108,16 +108,45 @@ func IDTests(t *testing.T, f latch.IDFormat, open func(t *testing.T) Stores) {
 		}
 	})
 
+	t.Run("Keys", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		c := ctx(t)
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		var ids []string
+		for i := range 2 {
+			k := &latch.JWK{ID: newIDOf(f, "k"), PublicKey: "{}", PrivateKey: `"x"`, CreatedAt: now.Add(time.Duration(i) * time.Second), Alg: "EdDSA"}
+			noErr(t, s.CreateJWK(c, k), "CreateJWK")
+			if !f.Valid(k.ID) {
+				t.Fatalf("key id (kid) %q is not a %s id", k.ID, f)
+			}
+			ids = append(ids, k.ID)
+		}
+		noErr(t, s.ExpireJWKs(c, ids[1], now.Add(time.Hour)), "ExpireJWKs")
+		ks, err := s.JWKs(c)
+		noErr(t, err, "JWKs")
+		if len(ks) != 2 || ks[0].ID != ids[0] || ks[1].ID != ids[1] || ks[0].ExpiresAt.IsZero() || !ks[1].ExpiresAt.IsZero() {
+			t.Fatalf("JWKs after expiring all but %q = %+v", ids[1], ks)
+		}
+		// A keep that cannot be an id keeps nothing.
+		noErr(t, s.ExpireJWKs(c, invalidIDs[f][len(invalidIDs[f])-1], now.Add(time.Hour)), "ExpireJWKs with an invalid keep")
+		ks, err = s.JWKs(c)
+		noErr(t, err, "JWKs")
+		if len(ks) != 2 || ks[1].ExpiresAt.IsZero() {
+			t.Fatalf("JWKs after expiring all = %+v", ks)
+		}
+	})
+
 	t.Run("FailedCreateKeepsIDs", func(t *testing.T) {
 		t.Parallel()
 		s := open(t)
 		c := ctx(t)
 		first := &latch.User{ID: newIDOf(f, "u"), Name: "A", Email: "same@example.com"}
-		noErr(t, s.CreateUser(c, first, nil), "CreateUser")
+		noErr(t, s.CreateUser(c, stampUser(first), nil), "CreateUser")
 		u := &latch.User{ID: newIDOf(f, "u"), Name: "B", Email: "same@example.com"}
 		a := &latch.Account{ID: newIDOf(f, "a"), AccountID: u.ID, ProviderID: latch.CredentialProvider, UserID: u.ID}
 		before := [4]string{u.ID, a.ID, a.UserID, a.AccountID}
-		wantErr(t, s.CreateUser(c, u, a), latch.ErrConflict, "duplicate email")
+		wantErr(t, s.CreateUser(c, stampUser(u), stampAccount(a)), latch.ErrConflict, "duplicate email")
 		if after := [4]string{u.ID, a.ID, a.UserID, a.AccountID}; after != before {
 			t.Fatalf("a failed CreateUser changed the records' ids (user, account, its userId, accountId) from %q to %q", before, after)
 		}
@@ -128,7 +157,7 @@ func IDTests(t *testing.T, f latch.IDFormat, open func(t *testing.T) Stores) {
 		s := open(t)
 		c := ctx(t)
 		u := &latch.User{ID: newIDOf(f, "u"), Name: "Real", Email: "real@example.com"}
-		noErr(t, s.CreateUser(c, u, nil), "CreateUser")
+		noErr(t, s.CreateUser(c, stampUser(u), nil), "CreateUser")
 		for _, id := range invalidIDs[f] {
 			_, err := s.UserByID(c, id)
 			wantErr(t, err, latch.ErrNotFound, "UserByID("+strconv.Quote(id)+")")
@@ -141,7 +170,7 @@ func IDTests(t *testing.T, f latch.IDFormat, open func(t *testing.T) Stores) {
 			_, err = s.SessionByID(c, id)
 			wantErr(t, err, latch.ErrNotFound, "SessionByID("+strconv.Quote(id)+")")
 			x := &latch.Session{Token: newID("t"), UserID: id, ExpiresAt: time.Now().Add(time.Hour)}
-			wantErr(t, s.CreateSession(c, x), latch.ErrNotFound, "CreateSession for user "+strconv.Quote(id))
+			wantErr(t, s.CreateSession(c, stampSession(x)), latch.ErrNotFound, "CreateSession for user "+strconv.Quote(id))
 			if id != "" {
 				list, err := s.ListSessions(c, id, time.Now())
 				if err != nil || len(list) != 0 {
@@ -157,19 +186,19 @@ func IDTests(t *testing.T, f latch.IDFormat, open func(t *testing.T) Stores) {
 					t.Fatalf("%s with owner %q: err = %v, want a validation error on path user_id", what, id, err)
 				}
 			}
-			checkOwner(s.CreateTask(c, &latch.Task{UserID: id, Title: "t"}), "CreateTask")
+			checkOwner(s.CreateTask(c, &latch.Task{UserID: id, Title: "t"}, time.Now()), "CreateTask")
 			_, err = s.GetTask(c, id, 1)
 			checkOwner(err, "GetTask")
 			_, err = s.ListTasks(c, latch.TaskFilter{UserID: id, Limit: 10})
 			checkOwner(err, "ListTasks")
-			_, err = s.UpdateTask(c, id, 1, latch.TaskUpdate{Title: "x"})
+			_, err = s.UpdateTask(c, id, 1, latch.TaskUpdate{Title: "x"}, time.Now())
 			checkOwner(err, "UpdateTask")
-			_, err = s.ToggleTask(c, id, 1)
+			_, err = s.ToggleTask(c, id, 1, time.Now())
 			checkOwner(err, "ToggleTask")
 			checkOwner(s.DeleteTask(c, id, 1), "DeleteTask")
 			if id != "" {
 				bad := &latch.User{ID: id, Name: "Bad", Email: "bad@example.com"}
-				wantErr(t, s.CreateUser(c, bad, nil), latch.ErrInvalid, "CreateUser with id "+strconv.Quote(id))
+				wantErr(t, s.CreateUser(c, stampUser(bad), nil), latch.ErrInvalid, "CreateUser with id "+strconv.Quote(id))
 			}
 		}
 		if _, err := s.UserByID(c, u.ID); err != nil {
