@@ -171,6 +171,7 @@ func newKeyRing(cfg *Config, secret string, keys latch.KeyStore) *auth.KeyRing {
 		Alg:        cfg.JWTAlg,
 		Grace:      cfg.JWTKeyGrace,
 		Activation: cfg.JWTKeyActivate,
-		Options:    []token.Option{token.WithTTL(cfg.JWTTTL), token.WithIssuer(cfg.JWTIssuer), token.WithAudience(cfg.JWTAudience)},
+		Options:    opts,
+		Now:        cfg.Now,
 	}
 }

@@ -30,7 +30,7 @@ func TestMigrateConcurrentAndTwice(t *testing.T) {
 		}
 	}
 	var n int
-	if err := dbs[0].R.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(ms) {
+	if err := dbs[0].pool.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(ms) {
 		t.Fatalf("schema_migrations rows = %d (%v), want %d", n, err, len(ms))
 	}
 }
@@ -82,7 +82,7 @@ func TestBetterAuthDatabase(t *testing.T) {
 func schemaOf(t *testing.T, db *DB) string {
 	t.Helper()
 	var s string
-	if err := db.R.QueryRow(`SELECT current_schema()`).Scan(&s); err != nil {
+	if err := db.pool.QueryRow(`SELECT current_schema()`).Scan(&s); err != nil {
 		t.Fatal(err)
 	}
 	return s

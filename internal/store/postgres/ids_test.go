@@ -63,7 +63,7 @@ func TestIDColumnTypes(t *testing.T) {
 			for _, c := range [][2]string{{"user", "id"}, {"session", "id"}, {"session", "userId"}, {"account", "id"},
 				{"account", "userId"}, {"verification", "id"}, {"jwks", "id"}, {"task", "user_id"}} {
 				var got, identity, def string
-				err := db.R.QueryRow(`SELECT data_type, is_identity, coalesce(column_default, '') FROM information_schema.columns
+				err := db.pool.QueryRow(`SELECT data_type, is_identity, coalesce(column_default, '') FROM information_schema.columns
 					WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`, c[0], c[1]).Scan(&got, &identity, &def)
 				if err != nil {
 					t.Fatalf("%s.%s: %v", c[0], c[1], err)

@@ -11,6 +11,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"net"
@@ -35,6 +36,7 @@ const MaxConns = 16
 // latch.UserStore and latch.SessionStore.
 type DB struct {
 	*sqlutil.Store
+	pool *sql.DB // only this package (and its tests) touch it
 }
 
 var (
@@ -129,7 +131,8 @@ func OpenFormat(ctx context.Context, url string, ids latch.IDFormat) (*DB, error
 	pool.SetMaxIdleConns(MaxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	pool.SetConnMaxLifetime(time.Hour)
-	db := &DB{Store: &sqlutil.Store{W: pool, R: pool, D: Dialect, IDs: ids}}
+	db := &DB{Store: sqlutil.New(pool, pool, Dialect), pool: pool}
+	db.IDs = ids
 	if err := db.Ping(ctx); err != nil {
 		_ = pool.Close()
 		return nil, err
@@ -150,7 +153,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // Close closes the pool.
-func (db *DB) Close() error { return errors.Join(db.CloseStatements(), db.W.Close()) }
+func (db *DB) Close() error { return db.Store.Close() }
 
 // classify maps PostgreSQL errors to the latch sentinels.
 func classify(err error) error {

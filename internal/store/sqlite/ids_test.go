@@ -67,7 +67,7 @@ func TestIDColumnTypes(t *testing.T) {
 			for _, c := range [][2]string{{"user", "id"}, {"session", "id"}, {"session", "userId"}, {"account", "id"},
 				{"account", "userId"}, {"verification", "id"}, {"jwks", "id"}, {"task", "user_id"}} {
 				var typ string
-				if err := db.R.QueryRow(`SELECT type FROM pragma_table_info(?) WHERE name = ?`, c[0], c[1]).Scan(&typ); err != nil {
+				if err := db.r.QueryRow(`SELECT type FROM pragma_table_info(?) WHERE name = ?`, c[0], c[1]).Scan(&typ); err != nil {
 					t.Fatalf("%s.%s: %v", c[0], c[1], err)
 				}
 				if !strings.EqualFold(typ, want) {

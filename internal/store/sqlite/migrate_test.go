@@ -19,7 +19,7 @@ import (
 func countMigrations(t *testing.T, db *DB) int {
 	t.Helper()
 	var n int
-	if err := db.R.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+	if err := db.r.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
 		t.Fatalf("count schema_migrations: %v", err)
 	}
 	return n
@@ -107,7 +107,7 @@ func TestBetterAuthDatabase(t *testing.T) {
 	if err := db.CreateTask(ctx, tk, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.W.Exec(`DELETE FROM "user" WHERE id = 'u1'`); err != nil {
+	if _, err := db.w.Exec(`DELETE FROM "user" WHERE id = 'u1'`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.GetTask(ctx, "u1", tk.ID); !errors.Is(err, latch.ErrNotFound) {
@@ -163,7 +163,7 @@ func TestStoredForms(t *testing.T) {
 		{query: `SELECT typeof(completed) || ':' || completed FROM task`, want: "integer:0"},
 	} {
 		var got string
-		if err := db.R.QueryRow(tc.query).Scan(&got); err != nil {
+		if err := db.r.QueryRow(tc.query).Scan(&got); err != nil {
 			t.Fatalf("%s: %v", tc.query, err)
 		}
 		if got != tc.want {
@@ -171,7 +171,7 @@ func TestStoredForms(t *testing.T) {
 		}
 	}
 	var created string
-	if err := db.R.QueryRow(`SELECT created_at FROM task`).Scan(&created); err != nil {
+	if err := db.r.QueryRow(`SELECT created_at FROM task`).Scan(&created); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := time.Parse(sqlutil.TimeLayout, created); err != nil || len(created) != len(sqlutil.TimeLayout) {

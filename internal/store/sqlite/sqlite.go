@@ -50,6 +50,9 @@ const Synchronous = "FULL"
 // latch.UserStore and latch.SessionStore.
 type DB struct {
 	*sqlutil.Store
+	// w is the single-connection write pool, r the read-only pool; only
+	// this package (and its tests) touch them.
+	w, r *sql.DB
 	path string
 }
 
@@ -113,16 +116,8 @@ func OpenFormat(ctx context.Context, path string, ids latch.IDFormat) (*DB, erro
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	db := &DB{Store: &sqlutil.Store{W: w, R: w, D: Dialect, IDs: ids}, path: path}
-	if err := db.enableWAL(ctx); err != nil {
-		_ = w.Close()
-		return nil, err
-	}
-	if err := db.Migrate(ctx); err != nil {
-		_ = w.Close()
-		return nil, err
-	}
-
+	// The read pool connects lazily: its first connection comes after WAL
+	// and the migrations are in place (at Ping).
 	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
 	if err != nil {
 		_ = w.Close()
@@ -131,7 +126,16 @@ func OpenFormat(ctx context.Context, path string, ids latch.IDFormat) (*DB, erro
 	n := max(4, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db.R = r
+	db := &DB{Store: sqlutil.New(w, r, Dialect), w: w, r: r, path: path}
+	db.IDs = ids
+	if err := db.enableWAL(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	if err := db.Ping(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -149,7 +153,7 @@ func (db *DB) enableWAL(ctx context.Context) error {
 	deadline := time.Now().Add(BusyTimeout)
 	for delay := time.Millisecond; ; delay = min(2*delay, 50*time.Millisecond) {
 		var mode string
-		err := db.W.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode)
+		err := db.w.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode)
 		if err == nil {
 			if !strings.EqualFold(mode, "wal") {
 				return fmt.Errorf("sqlite: journal_mode is %q, want wal (is %q a regular file?)", mode, db.path)
@@ -187,13 +191,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 func (db *DB) Path() string { return db.path }
 
 // Close closes both pools.
-func (db *DB) Close() error {
-	err := errors.Join(db.CloseStatements(), db.W.Close())
-	if db.R != db.W {
-		err = errors.Join(err, db.R.Close())
-	}
-	return err
-}
+func (db *DB) Close() error { return db.Store.Close() }
 
 // classify maps SQLite result codes to the latch sentinels.
 func classify(err error) error {

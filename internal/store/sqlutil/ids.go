@@ -144,7 +144,7 @@ func (s *Store) CheckIDFormat(ctx context.Context) error {
 			continue
 		}
 		have, why := formatOfType(typ), fmt.Sprintf("column %s.%s is %s", c.table, c.col, typ)
-		if have == latch.IDRandom && !s.D.NativeUUID {
+		if have == latch.IDRandom && !s.d.NativeUUID {
 			// A text column holds random ids and UUIDs alike: the newest
 			// user's id tells them apart.
 			shape, err := s.newestUserFormat(ctx)
@@ -171,7 +171,7 @@ func (s *Store) CheckIDFormat(ctx context.Context) error {
 // IDRandom), or "" when there are no users.
 func (s *Store) newestUserFormat(ctx context.Context) (latch.IDFormat, error) {
 	var id string
-	err := s.W.QueryRowContext(ctx, `SELECT "id" FROM "user" ORDER BY "createdAt" DESC LIMIT 1`).Scan(&id)
+	err := s.w.QueryRowContext(ctx, `SELECT "id" FROM "user" ORDER BY "createdAt" DESC LIMIT 1`).Scan(&id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", nil
@@ -187,7 +187,7 @@ func (s *Store) newestUserFormat(ctx context.Context) (latch.IDFormat, error) {
 // when the table or column does not exist.
 func (s *Store) columnType(ctx context.Context, table, col string) (string, error) {
 	var typ string
-	err := s.W.QueryRowContext(ctx, s.q(s.D.ColumnType), table, col).Scan(&typ)
+	err := s.w.QueryRowContext(ctx, s.q(s.d.ColumnType), table, col).Scan(&typ)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -47,7 +47,7 @@ func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
 	if !ok {
 		return s.Err("create session", latch.ErrNotFound)
 	}
-	err := s.insertRow(ctx, s.W, "session", []string{`"token"`, `"userId"`, `"expiresAt"`, `"createdAt"`, `"updatedAt"`, `"ipAddress"`, `"userAgent"`},
+	err := s.insertRow(ctx, s.w, "session", []string{`"token"`, `"userId"`, `"expiresAt"`, `"createdAt"`, `"updatedAt"`, `"ipAddress"`, `"userAgent"`},
 		[]any{x.Token, owner, s.t(x.ExpiresAt), s.t(x.CreatedAt), s.t(x.UpdatedAt), x.IPAddress, x.UserAgent}, &x.ID)
 	return s.Err("create session", err)
 }
@@ -58,7 +58,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Sessio
 		sr sessionRow
 		ur userRow
 	)
-	err := s.queryRow(ctx, s.R, s.q(`SELECT `+sessionCols+`, `+joinedUserCols+`
+	err := s.queryRow(ctx, s.r, s.q(`SELECT `+sessionCols+`, `+joinedUserCols+`
 		FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ?`), token).
 		Scan(append(sr.dest(), ur.dest()...)...)
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Store) SessionByID(ctx context.Context, id string) (*latch.Session, err
 	if !ok {
 		return nil, s.Err("session by id", latch.ErrNotFound)
 	}
-	x, err := scanSession(s.queryRow(ctx, s.R, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), arg))
+	x, err := scanSession(s.queryRow(ctx, s.r, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), arg))
 	if err != nil {
 		return nil, s.Err("session by id", err)
 	}
@@ -94,7 +94,7 @@ func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) 
 	if !ok {
 		return []latch.Session{}, nil
 	}
-	rows, err := s.query(ctx, s.R, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
+	rows, err := s.query(ctx, s.r, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
 		ORDER BY s."createdAt", s."id"`), arg)
 	if err != nil {
 		return nil, s.Err("list sessions", err)
@@ -121,9 +121,9 @@ func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) 
 func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
 	var err error
 	if userID == "" {
-		_, err = s.exec(ctx, s.W, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
+		_, err = s.exec(ctx, s.w, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
 	} else if arg, ok := s.idArg(userID); ok {
-		_, err = s.exec(ctx, s.W, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, arg)
+		_, err = s.exec(ctx, s.w, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, arg)
 	}
 	return s.Err("delete session", err)
 }
@@ -134,6 +134,6 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep string) err
 	if !ok {
 		return nil
 	}
-	_, err := s.exec(ctx, s.W, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), arg, keep)
+	_, err := s.exec(ctx, s.w, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), arg, keep)
 	return s.Err("delete user sessions", err)
 }

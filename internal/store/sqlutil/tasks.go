@@ -40,7 +40,7 @@ func (s *Store) CreateTask(ctx context.Context, t *latch.Task, now time.Time) er
 		return s.Err("create task", err)
 	}
 	now = Norm(now)
-	err = s.queryRow(ctx, s.W, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
+	err = s.queryRow(ctx, s.w, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
 		owner, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
 	if err != nil {
@@ -56,7 +56,7 @@ func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Ta
 	if err != nil {
 		return nil, s.Err("get task", err)
 	}
-	t, err := scanTask(s.queryRow(ctx, s.R,
+	t, err := scanTask(s.queryRow(ctx, s.r,
 		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, owner))
 	if err != nil {
 		return nil, s.Err("get task", err)
@@ -78,7 +78,7 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 	}
 	query += ` WHERE id = ? AND user_id = ? RETURNING ` + taskCols
 	args = append(args, id, owner)
-	t, err := scanTask(s.queryRow(ctx, s.W, s.q(query), args...))
+	t, err := scanTask(s.queryRow(ctx, s.w, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update task", err)
 	}
@@ -92,7 +92,7 @@ func (s *Store) ToggleTask(ctx context.Context, userID string, id int64, now tim
 	if err != nil {
 		return nil, s.Err("toggle task", err)
 	}
-	t, err := scanTask(s.queryRow(ctx, s.W, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
+	t, err := scanTask(s.queryRow(ctx, s.w, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
 		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(now), id, owner))
 	if err != nil {
 		return nil, s.Err("toggle task", err)
@@ -189,9 +189,9 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 	// Only a listing that asks for Total counts the matching rows; both
 	// statements then run in one read-only snapshot so that Total agrees
 	// with the page. Otherwise the page is one statement, no transaction.
-	var qr querier = s.R
+	var qr querier = s.r
 	if lq.Count != "" {
-		tx, err := s.R.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		tx, err := s.r.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 		if err != nil {
 			return nil, s.Err("list tasks", err)
 		}
@@ -205,7 +205,7 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 	var rows *sql.Rows
 	var err error
 	if lq.Count == "" {
-		rows, err = s.query(ctx, s.R, lq.Page, lq.PageArgs...)
+		rows, err = s.query(ctx, s.r, lq.Page, lq.PageArgs...)
 	} else {
 		rows, err = qr.QueryContext(ctx, lq.Page, lq.PageArgs...)
 	}

@@ -131,7 +131,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
 	if !ok {
 		return nil, s.Err("user by id", latch.ErrNotFound)
 	}
-	u, err := scanUser(s.queryRow(ctx, s.R, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), arg))
+	u, err := scanUser(s.queryRow(ctx, s.r, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), arg))
 	if err != nil {
 		return nil, s.Err("user by id", err)
 	}
@@ -140,7 +140,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
 
 // UserByEmail implements latch.UserStore.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*latch.User, error) {
-	u, err := scanUser(s.queryRow(ctx, s.R, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
+	u, err := scanUser(s.queryRow(ctx, s.r, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
 	if err != nil {
 		return nil, s.Err("user by email", err)
 	}
@@ -165,7 +165,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, n
 	}
 	query += ` WHERE "id" = ? RETURNING ` + userCols
 	args = append(args, arg)
-	out, err := scanUser(s.queryRow(ctx, s.W, s.q(query), args...))
+	out, err := scanUser(s.queryRow(ctx, s.w, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update user", err)
 	}
@@ -188,7 +188,7 @@ func (s *Store) CredentialAccount(ctx context.Context, userID string) (*latch.Ac
 	if !ok {
 		return nil, s.Err("credential account", latch.ErrNotFound)
 	}
-	a, err := scanAccount(s.queryRow(ctx, s.R, s.q(`SELECT `+accountCols+` FROM "account"
+	a, err := scanAccount(s.queryRow(ctx, s.r, s.q(`SELECT `+accountCols+` FROM "account"
 		WHERE "userId" = ? AND "providerId" = ? ORDER BY "createdAt", "id" LIMIT 1`), arg, latch.CredentialProvider))
 	if err != nil {
 		return nil, s.Err("credential account", err)
@@ -208,7 +208,7 @@ func (s *Store) SetPassword(ctx context.Context, userID, hash string, now time.T
 
 // execOne runs a write and reports ErrNotFound when it touched no row.
 func (s *Store) execOne(ctx context.Context, op, query string, args ...any) error {
-	res, err := s.exec(ctx, s.W, s.q(query), args...)
+	res, err := s.exec(ctx, s.w, s.q(query), args...)
 	if err != nil {
 		return s.Err(op, err)
 	}
