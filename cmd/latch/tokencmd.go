@@ -26,6 +26,7 @@ func newTokens(c *Config, secret string) (*token.HS256, error) {
 		token.WithTTL(c.JWTTTL),
 		token.WithLeeway(c.JWTLeeway),
 		token.WithIssuer(c.JWTIssuer),
+		token.WithClock(c.Now),
 	}
 	if c.JWTAudience != "" {
 		opts = append(opts, token.WithAudience(c.JWTAudience))

@@ -111,3 +111,34 @@ func TestRebind(t *testing.T) {
 		t.Fatalf("sqlite rebind changed the query: %q", got)
 	}
 }
+
+// FuzzFastTimeMatchesStdlib: the fast path of ParseTime and FormatTime
+// agree with time.Parse and time.Format on TimeLayout.
+func FuzzFastTimeMatchesStdlib(f *testing.F) {
+	for _, s := range []string{"2026-11-28T08:31:27.516Z", "2024-02-29T23:59:59.999Z", "2023-02-29T00:00:00.000Z",
+		"2026-04-31T00:00:00.000Z", "0000-01-01T00:00:00.000Z", "2026-13-01T00:00:00.000Z", "2026-11-28T24:00:00.000Z",
+		"2026-11-28T08:31:60.000Z", "2026-11-28 08:31:27.516Z", "+026-11-28T08:31:27.516Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, werr := time.Parse(TimeLayout, s)
+		got, ok := parseFast(s)
+		if ok && (werr != nil || !got.Equal(want)) {
+			t.Fatalf("parseFast(%q) = %v; time.Parse = %v, %v", s, got, want, werr)
+		}
+		if ok {
+			if out := FormatTime(got); out != want.Format(TimeLayout) || out != s {
+				t.Fatalf("FormatTime(%v) = %q, want %q", got, out, s)
+			}
+		}
+	})
+}
+
+func BenchmarkParseTimeLayout(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseTime("2026-11-28T08:31:27.516Z"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
