@@ -91,16 +91,15 @@ func testListLinkPaging(t *testing.T, e *testEnv) {
 	const n = 1000
 	ctx := context.Background()
 	var all []latch.Task
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for i := range n {
 		tk := &latch.Task{UserID: "pager", Title: fmt.Sprintf("task %03d", (i*7919)%n)} // titles in another order than ids
-		if i%4 == 0 {                                                                   // ties in created_at now and then: the id breaks them
-			e.clock.Advance(time.Millisecond)
-		}
-		if err := e.db.CreateTask(ctx, tk, e.clock.Now()); err != nil {
+		at := start.Add(time.Duration(i/3) * time.Millisecond)                          // three tasks share each millisecond
+		if err := e.db.CreateTask(ctx, tk, at); err != nil {
 			t.Fatal(err)
 		}
 		if i%3 == 0 {
-			if _, err := e.db.ToggleTask(ctx, "pager", tk.ID, e.clock.Now()); err != nil {
+			if _, err := e.db.ToggleTask(ctx, "pager", tk.ID, at); err != nil {
 				t.Fatal(err)
 			}
 			tk.Completed = true
