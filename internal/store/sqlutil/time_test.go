@@ -91,10 +91,6 @@ func TestScanners(t *testing.T) {
 	if err := b.Scan("maybe"); err == nil {
 		t.Error("Bool.Scan(maybe) succeeded")
 	}
-	var nt NullTime
-	if err := nt.Scan(nil); err != nil || nt.Valid {
-		t.Errorf("NullTime.Scan(nil) = %+v, %v", nt, err)
-	}
 	var tm Time
 	if err := tm.Scan(nil); err == nil {
 		t.Error("Time.Scan(nil) succeeded")
@@ -102,11 +98,11 @@ func TestScanners(t *testing.T) {
 }
 
 func TestRebind(t *testing.T) {
-	s := &Store{D: Dialect{Dollar: true}}
+	s := &Store{d: Dialect{Dollar: true}}
 	if got := s.q(`SELECT a FROM t WHERE b = ? AND (c, id) > (?, ?) LIMIT ?`); got != `SELECT a FROM t WHERE b = $1 AND (c, id) > ($2, $3) LIMIT $4` {
 		t.Fatalf("rebind = %q", got)
 	}
-	s.D.Dollar = false
+	s.d.Dollar = false
 	if got := s.q(`a = ?`); !strings.Contains(got, "?") {
 		t.Fatalf("sqlite rebind changed the query: %q", got)
 	}
