@@ -66,15 +66,18 @@ type TaskFilter struct {
 	// Offset skips that many rows; ignored when After is set.
 	Offset int
 	// After, when set, starts the page after this keyset position
-	// (cursor pagination); Total is then not computed.
+	// (cursor pagination).
 	After *TaskCursor
+	// Count asks for TaskPage.Total as well (a second query, in the same
+	// snapshot); without it a listing is exactly one query.
+	Count bool
 }
 
 // TaskPage is one page of a listing.
 type TaskPage struct {
 	Tasks []Task
 	// Total is the number of tasks matching the filter (ignoring paging);
-	// -1 when not computed (cursor pages).
+	// -1 when not asked for (TaskFilter.Count unset).
 	Total int
 	// Next is the keyset position of the last task when more may follow,
 	// else nil.

@@ -1,6 +1,7 @@
 package authhttp
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -108,8 +109,8 @@ func TestSignUpErrors(t *testing.T) {
 			want: `{"message":"Password too long","code":"PASSWORD_TOO_LONG"}`},
 		{name: "bad email", body: `{"name":"A","email":"bad","password":"password123"}`, code: 400,
 			want: `{"message":"[body.email] Invalid email address","code":"VALIDATION_ERROR"}`},
-		{name: "missing name", body: `{"email":"b@example.com","password":"password123"}`, code: 400,
-			want: `{"message":"[body.name] Invalid input: expected string, received undefined","code":"VALIDATION_ERROR"}`},
+		{name: "name null", body: `{"name":null,"email":"b@example.com","password":"password123"}`, code: 400,
+			want: `{"message":"[body.name] Invalid input: expected string, received null","code":"VALIDATION_ERROR"}`},
 		{name: "several issues", body: `{"name":1,"email":2,"password":""}`, code: 400,
 			want: `{"message":"[body.name] Invalid input: expected string, received number; [body.email] Invalid input: expected string, received number; [body.password] Too small: expected string to have >=1 characters","code":"VALIDATION_ERROR"}`},
 		{name: "image null", body: `{"name":"A","email":"b@example.com","password":"password123","image":null}`, code: 400,
@@ -142,6 +143,38 @@ func TestSignUpErrors(t *testing.T) {
 				hdr = append(hdr, "Content-Type: "+tt.ct)
 			}
 			wantBody(t, e.do("POST", "/api/auth/sign-up/email", tt.body, hdr...), tt.code, tt.want)
+		})
+	}
+}
+
+// TestSignUpWithoutName: a deliberate superset of Better Auth (which
+// answers 400): the original design's register page sends no name, and
+// the user is named after the part of the email before @. An empty name
+// stays empty, as in Better Auth.
+func TestSignUpWithoutName(t *testing.T) {
+	e := newEnv(t, "http://localhost:3000")
+	tests := []struct {
+		name, body, ct, wantName string
+	}{
+		{name: "JSON, design's call", body: `{"email":"Carol.Smith+x@example.com","password":"password123","callbackURL":"/dashboard"}`, wantName: "Carol.Smith+x"},
+		{name: "form", body: "email=dan%40example.com&password=password123", ct: mediaForm, wantName: "dan"},
+		{name: "empty name kept", body: `{"name":"","email":"erin@example.com","password":"password123"}`, wantName: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var hdr []string
+			if tt.ct != "" {
+				hdr = append(hdr, "Content-Type: "+tt.ct)
+			}
+			r := e.do("POST", "/api/auth/sign-up/email", tt.body, hdr...)
+			var out struct {
+				User struct {
+					Name string `json:"name"`
+				} `json:"user"`
+			}
+			if r.code != 200 || json.Unmarshal([]byte(r.body), &out) != nil || out.User.Name != tt.wantName {
+				t.Fatalf("sign-up: %d %s, want 200 with name %q", r.code, r.body, tt.wantName)
+			}
 		})
 	}
 }

@@ -52,7 +52,8 @@ func testErrorStatuses(t *testing.T, e *testEnv) {
 		{name: "negative id", r: req{Method: "DELETE", Path: "/api/alice/tasks/-5", Token: tok}, want: 404},
 		{name: "unknown api path", r: req{Method: "GET", Path: "/api/alice/notes", Token: tok}, want: 404, wantDetail: "Not Found"},
 		{name: "unknown deep path", r: req{Method: "GET", Path: "/api/alice/tasks/1/x/y"}, want: 404},
-		{name: "trailing slash", r: req{Method: "GET", Path: "/api/alice/tasks/", Token: tok}, want: 404},
+		{name: "segment after complete", r: req{Method: "PATCH", Path: "/api/alice/tasks/1/complete/x", Token: tok}, want: 404},
+		{name: "trailing slash, wrong method", r: req{Method: "PATCH", Path: "/api/alice/tasks/", Token: tok}, want: 405},
 		// 422: parameters.
 		{name: "id not integer", r: req{Method: "GET", Path: "/api/alice/tasks/abc", Token: tok}, want: 422, wantFields: []string{"path.id"}},
 		{name: "id overflow", r: req{Method: "PUT", Path: "/api/alice/tasks/99999999999999999999", Token: tok, Body: `{"title":"x"}`}, want: 422, wantFields: []string{"path.id"}},

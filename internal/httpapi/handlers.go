@@ -58,8 +58,28 @@ func listTasks(a *api, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if page.NextCursor != "" {
+		w.Header().Set("Link", nextLink(r, values, page.NextCursor))
+	}
+	if page.Total >= 0 {
+		w.Header().Set("X-Total-Count", strconv.Itoa(page.Total))
+	}
 	writeJSON(w, http.StatusOK, toTaskList(page))
 	return nil
+}
+
+// nextLink is the RFC 8288 Link header value of the next page: the
+// request's own path (with or without its trailing slash) and query, with
+// offset dropped and cursor set, as a path-absolute reference.
+func nextLink(r *http.Request, query url.Values, cursor string) string {
+	next := url.Values{}
+	for k, v := range query {
+		if k != "offset" && k != "cursor" {
+			next[k] = v
+		}
+	}
+	next.Set("cursor", cursor)
+	return "<" + r.URL.EscapedPath() + "?" + next.Encode() + `>; rel="next"`
 }
 
 func createTask(a *api, w http.ResponseWriter, r *http.Request) error {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -174,4 +175,29 @@ func (e *testEnv) createTask(sub, title string) Task {
 	e.do(req{Method: "POST", Path: "/api/" + sub + "/tasks", Token: e.token(sub), Body: string(b)}).
 		mustStatus(e.t, http.StatusCreated).decode(e.t, &task)
 	return task
+}
+
+// linkNext matches a Link header holding one rel="next" link.
+var linkNext = regexp.MustCompile(`^<([^<>]*)>; rel="next"$`)
+
+// list GETs path (a list URL, e.g. a next link) and returns the tasks, the
+// next link ("" when there is none) and the answer. It fails the test on
+// anything but 200 with a JSON array and a well-formed Link header.
+func (e *testEnv) list(tb testing.TB, path, tok string) ([]Task, string, response) {
+	tb.Helper()
+	res := e.do(req{Method: "GET", Path: path, Token: tok}).mustStatus(tb, http.StatusOK)
+	var l []Task
+	res.decode(tb, &l)
+	if l == nil {
+		tb.Fatalf("list %s: body %s, want a JSON array", path, res.Body)
+	}
+	next := ""
+	if links := res.Header.Values("Link"); len(links) > 0 {
+		m := linkNext.FindStringSubmatch(links[0])
+		if len(links) != 1 || m == nil {
+			tb.Fatalf("list %s: Link %q, want one <…>; rel=\"next\"", path, links)
+		}
+		next = m[1]
+	}
+	return l, next, res
 }

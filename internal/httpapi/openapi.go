@@ -63,6 +63,13 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 		case rt.media != "":
 			ok["content"] = map[string]any{rt.media: map[string]any{"schema": map[string]any{"type": "string"}}}
 		}
+		if len(rt.headers) > 0 {
+			hs := map[string]any{}
+			for _, h := range rt.headers {
+				hs[h.name] = map[string]any{"description": h.doc, "schema": h.schema}
+			}
+			ok["headers"] = hs
+		}
 		responses := map[string]any{strconv.Itoa(rt.status): ok}
 		for _, code := range rt.errors {
 			responses[strconv.Itoa(code)] = map[string]any{"description": statusText(code),
@@ -85,8 +92,9 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			"title":   "Latch task API",
 			"version": APIVersion,
 			"description": "Each user's to-do tasks, protected by a bearer JWT (HS256) whose sub claim must equal " +
-				"the {user_id} of the path. Every error body has a human-readable detail string; 422 answers also " +
-				"list the invalid fields in errors.",
+				"the {user_id} of the path. Every task path also answers with a trailing slash (/api/{user_id}/tasks/ " +
+				"is /api/{user_id}/tasks), without a redirect. Every error body has a human-readable detail string; " +
+				"422 answers also list the invalid fields in errors.",
 		},
 		"paths": paths,
 		"components": map[string]any{
@@ -107,7 +115,10 @@ type schemaGen struct {
 	types   map[string]reflect.Type
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType      = reflect.TypeFor[time.Time]()
+	timestampType = reflect.TypeFor[Timestamp]()
+)
 
 // schemaFor returns the schema of t: a $ref for named structs.
 func (g *schemaGen) schemaFor(t reflect.Type) map[string]any {
@@ -117,6 +128,8 @@ func (g *schemaGen) schemaFor(t reflect.Type) map[string]any {
 	switch {
 	case t == timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
+	case t == timestampType:
+		return map[string]any{"type": "string", "format": "date-time", "pattern": `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$`}
 	case t.Kind() == reflect.Struct:
 		name := t.Name()
 		if prev, ok := g.types[name]; ok && prev != t {
@@ -219,7 +232,6 @@ func (g *schemaGen) structSchema(t reflect.Type) map[string]any {
 // typeDocs are the schema descriptions of the wire types.
 var typeDocs = map[string]string{
 	"Task":       "A to-do task.",
-	"TaskList":   "One page of tasks. Offset pages carry total and offset; cursor pages carry null for both.",
 	"TaskCreate": "Body of a create. Unknown fields are ignored.",
 	"TaskUpdate": "Body of a full update (PUT). Unknown fields are ignored.",
 	"Error":      "Every error answer. detail is a human-readable summary.",

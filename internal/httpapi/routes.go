@@ -23,9 +23,16 @@ type route struct {
 	body    reflect.Type // JSON request body type (struct of pointers), or nil
 	status  int          // success status
 	resp    reflect.Type // JSON response type, or nil for no body / non-JSON
+	headers []respHeader // headers of the success answer, for the document
 	media   string       // response media type when resp is nil and there is a body
 	errors  []int        // error statuses that may be answered (besides 405)
 	handle  handlerFunc
+}
+
+// respHeader describes a header of a success answer.
+type respHeader struct {
+	name, doc string
+	schema    map[string]any
 }
 
 // param describes a path or query parameter.
@@ -52,11 +59,20 @@ var (
 			schema: map[string]any{"type": "string", "enum": tasks.Orders}},
 		{name: "limit", in: "query", doc: "Page size.",
 			schema: map[string]any{"type": "integer", "minimum": 1, "maximum": latch.MaxPageSize, "default": latch.DefaultPageSize}},
-		{name: "offset", in: "query", doc: "Number of tasks to skip (offset paging; the answer carries total). Not with cursor.",
+		{name: "offset", in: "query", doc: "Number of tasks to skip. Not with cursor; the next link continues with a cursor.",
 			schema: map[string]any{"type": "integer", "minimum": 0, "maximum": tasks.MaxOffset, "default": 0}},
-		{name: "cursor", in: "query", doc: "The next_cursor of an earlier page (cursor paging; the same cost at any depth). " +
+		{name: "cursor", in: "query", doc: "Set by the Link rel=\"next\" URL of an earlier page (cursor paging: the same cost at any depth). " +
 			"status, sort and order default to the cursor's; different values give 422.",
 			schema: map[string]any{"type": "string", "maxLength": tasks.MaxCursorLen}},
+		{name: "total", in: "query", doc: "true: also count the matching tasks (ignoring paging) into X-Total-Count, at the cost of a second query.",
+			schema: map[string]any{"type": "boolean", "default": false}},
+	}
+	listHeaders = []respHeader{
+		{name: "Link", doc: "RFC 8288 link to the next page, present only when more tasks follow: " +
+			"`</api/{user_id}/tasks?cursor=…&limit=…>; rel=\"next\"` (a path-absolute reference carrying this request's parameters, with offset replaced by cursor).",
+			schema: map[string]any{"type": "string"}},
+		{name: "X-Total-Count", doc: "Number of tasks matching status, ignoring paging; only with total=true.",
+			schema: map[string]any{"type": "integer", "minimum": 0}},
 	}
 	pAsset = param{name: "asset", in: "path", required: true, schema: map[string]any{"type": "string"},
 		doc: "Asset file name, for example docs.js."}
@@ -72,8 +88,9 @@ func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
 // routeTable lists every route the Handler serves.
 var routeTable = []route{
 	{method: http.MethodGet, pattern: "/api/{user_id}/tasks", opID: "listTasks", tag: "tasks",
-		summary: "List tasks", doc: "One page of the caller's tasks, with offset or cursor paging.",
-		auth: true, params: append([]param{pUserID}, listParams...), status: http.StatusOK, resp: typeOf[TaskList](),
+		summary: "List tasks", doc: "One page of the caller's tasks as a JSON array (oldest or newest first, see sort and order). " +
+			"Paging is in the headers: follow Link rel=\"next\" until it is absent; X-Total-Count with total=true.",
+		auth: true, params: append([]param{pUserID}, listParams...), status: http.StatusOK, resp: typeOf[[]Task](), headers: listHeaders,
 		errors: with(taskErrors, http.StatusBadRequest, http.StatusUnprocessableEntity), handle: listTasks},
 	{method: http.MethodPost, pattern: "/api/{user_id}/tasks", opID: "createTask", tag: "tasks",
 		summary: "Create a task", doc: "Creates a pending task and answers it with a Location header.",

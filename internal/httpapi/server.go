@@ -60,7 +60,9 @@ type api struct {
 
 // Handler returns the http.Handler serving the routes of routeTable plus
 // JSON 405 answers (with Allow) for other methods on those paths and JSON
-// 404 answers for any other path. Mount it for /api/ (except
+// 404 answers for any other path. Every task path is served with and
+// without a trailing slash (FastAPI clients call /api/{user_id}/tasks/),
+// as the same route and without a redirect. Mount it for /api/ (except
 // /api/auth/), /openapi.json, /docs and /docs/.
 func (s *Server) Handler() http.Handler {
 	h, _ := s.build()
@@ -91,27 +93,42 @@ func (s *Server) build() (*http.ServeMux, []string) {
 	requireToken := tokenhttp.Require(s.Verifier)
 	var registered []string
 	methods := map[string][]string{}
-	var order []string
+	var order []route // the first route of each pattern
 	for _, rt := range routeTable {
 		var h http.Handler = a.endpoint(rt.handle)
 		if rt.auth {
 			h = apiHeaders(requireToken(a.rateLimit(h)))
 		}
-		p := rt.method + " " + rt.pattern
-		mux.Handle(p, h)
-		registered = append(registered, p)
+		for _, path := range pathVariants(rt) {
+			p := rt.method + " " + path
+			mux.Handle(p, h)
+			registered = append(registered, p)
+		}
 		if _, ok := methods[rt.pattern]; !ok {
-			order = append(order, rt.pattern)
+			order = append(order, rt)
 		}
 		methods[rt.pattern] = append(methods[rt.pattern], rt.method)
 	}
-	for _, pattern := range order {
-		mux.Handle(pattern, apiHeaders(a.endpoint(methodNotAllowed(methods[pattern]))))
+	for _, rt := range order {
+		h := apiHeaders(a.endpoint(methodNotAllowed(methods[rt.pattern])))
+		for _, path := range pathVariants(rt) {
+			mux.Handle(path, h)
+		}
 	}
 	mux.Handle("/", apiHeaders(a.endpoint(func(*api, http.ResponseWriter, *http.Request) error {
 		return &httpError{status: http.StatusNotFound, detail: "Not Found"}
 	})))
 	return mux, registered
+}
+
+// pathVariants are the mux paths of a route: a task route also with a
+// trailing slash ({$} matches that path exactly, so the mux neither treats
+// it as a subtree nor redirects).
+func pathVariants(rt route) []string {
+	if !rt.auth {
+		return []string{rt.pattern}
+	}
+	return []string{rt.pattern, rt.pattern + "/{$}"}
 }
 
 // handlerFunc is a route handler; a non-nil error is rendered by

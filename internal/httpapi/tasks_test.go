@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -126,19 +127,17 @@ func testList(t *testing.T, e *testEnv) {
 		e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/alice/tasks/%d/complete", ids[title]), Token: tok}).mustStatus(t, http.StatusOK)
 	}
 
-	list := func(query string) TaskList {
+	list := func(query string) ([]Task, response) {
 		t.Helper()
-		var l TaskList
-		res := e.do(req{Method: "GET", Path: "/api/alice/tasks?" + query, Token: tok}).mustStatus(t, http.StatusOK)
-		res.decode(t, &l)
+		l, _, res := e.list(t, "/api/alice/tasks?"+query, tok)
 		if res.Header.Get("Cache-Control") != "no-store" {
 			t.Errorf("Cache-Control = %q", res.Header.Get("Cache-Control"))
 		}
-		return l
+		return l, res
 	}
-	titlesOf := func(l TaskList) string {
+	titlesOf := func(l []Task) string {
 		var s []string
-		for _, it := range l.Items {
+		for _, it := range l {
 			if it.UserID != "alice" {
 				t.Fatalf("foreign task listed: %+v", it)
 			}
@@ -148,47 +147,69 @@ func testList(t *testing.T, e *testEnv) {
 	}
 
 	tests := []struct {
-		name       string
-		query      string
-		want       string
-		wantTotal  int
-		wantLimit  int
-		wantOffset int
-		wantNext   bool
+		name      string
+		query     string
+		want      string
+		wantTotal string // X-Total-Count, "" for absent
+		wantNext  bool
 	}{
-		{name: "default newest first", query: "", want: "bravo,charlie,echo,alpha,delta", wantTotal: 5, wantLimit: 50},
-		{name: "created asc", query: "order=asc", want: "delta,alpha,echo,charlie,bravo", wantTotal: 5, wantLimit: 50},
-		{name: "title default asc", query: "sort=title", want: "alpha,bravo,charlie,delta,echo", wantTotal: 5, wantLimit: 50},
-		{name: "title desc", query: "sort=title&order=desc", want: "echo,delta,charlie,bravo,alpha", wantTotal: 5, wantLimit: 50},
-		{name: "updated desc", query: "sort=updated", want: "echo,alpha,bravo,charlie,delta", wantTotal: 5, wantLimit: 50},
-		{name: "pending", query: "status=pending&sort=title", want: "bravo,charlie,delta", wantTotal: 3, wantLimit: 50},
-		{name: "completed", query: "status=completed&sort=title", want: "alpha,echo", wantTotal: 2, wantLimit: 50},
-		{name: "page", query: "sort=title&limit=2&offset=2", want: "charlie,delta", wantTotal: 5, wantLimit: 2, wantOffset: 2, wantNext: true},
-		{name: "last page", query: "sort=title&limit=2&offset=4", want: "echo", wantTotal: 5, wantLimit: 2, wantOffset: 4},
-		{name: "past the end", query: "limit=2&offset=10", want: "", wantTotal: 5, wantLimit: 2, wantOffset: 10},
+		{name: "default newest first", query: "", want: "bravo,charlie,echo,alpha,delta"},
+		{name: "created asc", query: "order=asc", want: "delta,alpha,echo,charlie,bravo"},
+		{name: "title default asc", query: "sort=title", want: "alpha,bravo,charlie,delta,echo"},
+		{name: "title desc", query: "sort=title&order=desc", want: "echo,delta,charlie,bravo,alpha"},
+		{name: "updated desc", query: "sort=updated", want: "echo,alpha,bravo,charlie,delta"},
+		{name: "pending", query: "status=pending&sort=title", want: "bravo,charlie,delta"},
+		{name: "completed", query: "status=completed&sort=title", want: "alpha,echo"},
+		{name: "total", query: "total=true", want: "bravo,charlie,echo,alpha,delta", wantTotal: "5"},
+		{name: "total of a status", query: "status=completed&total=true&limit=1", want: "echo", wantTotal: "2", wantNext: true},
+		{name: "total=false", query: "total=false", want: "bravo,charlie,echo,alpha,delta"},
+		{name: "page", query: "sort=title&limit=2&offset=2", want: "charlie,delta", wantNext: true},
+		{name: "page with total", query: "sort=title&limit=2&offset=2&total=true", want: "charlie,delta", wantTotal: "5", wantNext: true},
+		{name: "last page", query: "sort=title&limit=2&offset=4", want: "echo"},
+		{name: "past the end", query: "limit=2&offset=10&total=true", want: "", wantTotal: "5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := list(tt.query)
+			l, res := list(tt.query)
 			if got := titlesOf(l); got != tt.want {
 				t.Fatalf("titles %q, want %q", got, tt.want)
 			}
-			if l.Total == nil || *l.Total != tt.wantTotal || l.Limit != tt.wantLimit || l.Offset == nil || *l.Offset != tt.wantOffset {
-				t.Fatalf("total %v limit %d offset %v", l.Total, l.Limit, l.Offset)
+			if got, ok := res.Header["X-Total-Count"]; tt.wantTotal == "" && ok || tt.wantTotal != "" && (len(got) != 1 || got[0] != tt.wantTotal) {
+				t.Fatalf("X-Total-Count %q, want %q", got, tt.wantTotal)
 			}
-			if (l.NextCursor != nil) != tt.wantNext {
-				t.Fatalf("next_cursor = %v, want present=%v", l.NextCursor, tt.wantNext)
+			if link := res.Header.Get("Link"); (link != "") != tt.wantNext {
+				t.Fatalf("Link %q, want a next link: %v", link, tt.wantNext)
 			}
-			if l.Items == nil {
-				t.Fatal("items is null, want []")
+			if l == nil {
+				t.Fatal("body is null, want []")
 			}
 		})
 	}
 
+	t.Run("continue an offset page by its link", func(t *testing.T) {
+		_, next, _ := e.list(t, "/api/alice/tasks/?sort=title&limit=2&offset=1&foo=bar", tok)
+		u, err := url.Parse(next)
+		if err != nil || u.Path != "/api/alice/tasks/" || u.Query().Has("offset") || u.Query().Get("limit") != "2" ||
+			u.Query().Get("sort") != "title" || u.Query().Get("foo") != "bar" || u.Query().Get("cursor") == "" {
+			t.Fatalf("next link %q: want the same path and parameters, offset replaced by cursor", next)
+		}
+		l, next, _ := e.list(t, next, tok)
+		if got := titlesOf(l); got != "delta,echo" || next != "" {
+			t.Fatalf("after the link: %q, next %q; want delta,echo and no next", got, next)
+		}
+	})
+
 	t.Run("empty list is [] not null", func(t *testing.T) {
 		res := e.do(req{Method: "GET", Path: "/api/nobody/tasks", Token: e.token("nobody")}).mustStatus(t, http.StatusOK)
-		if !strings.Contains(string(res.Body), `"items":[]`) || !strings.Contains(string(res.Body), `"next_cursor":null`) {
-			t.Fatalf("body %s", res.Body)
+		if string(res.Body) != "[]\n" || res.Header.Get("Link") != "" {
+			t.Fatalf("body %q, Link %q", res.Body, res.Header.Get("Link"))
+		}
+	})
+
+	t.Run("bad total", func(t *testing.T) {
+		res := e.do(req{Method: "GET", Path: "/api/alice/tasks?total=yes", Token: tok}).mustStatus(t, http.StatusUnprocessableEntity)
+		if errs := res.errBody(t).Errors; len(errs) != 1 || errs[0].Field != "total" {
+			t.Fatalf("errors %+v", errs)
 		}
 	})
 }
@@ -207,26 +228,25 @@ func testListCursorPaging(t *testing.T, e *testEnv) {
 			seen := map[int64]bool{}
 			var order []string
 			query := listing + "&limit=3"
-			var l TaskList
-			e.do(req{Method: "GET", Path: "/api/alice/tasks?" + query, Token: tok}).mustStatus(t, http.StatusOK).decode(t, &l)
+			l, next, _ := e.list(t, "/api/alice/tasks?"+query, tok)
 			for pages := 1; ; pages++ {
-				for _, it := range l.Items {
+				for _, it := range l {
 					if seen[it.ID] {
 						t.Fatalf("task %d listed twice", it.ID)
 					}
 					seen[it.ID] = true
 					order = append(order, it.Title)
 				}
-				if l.NextCursor == nil {
+				if next == "" {
 					break
 				}
 				if pages > n {
 					t.Fatal("cursor paging does not end")
 				}
-				e.do(req{Method: "GET", Path: "/api/alice/tasks?limit=3&cursor=" + url.QueryEscape(*l.NextCursor), Token: tok}).
-					mustStatus(t, http.StatusOK).decode(t, &l)
-				if l.Total != nil || l.Offset != nil {
-					t.Fatalf("cursor page carries total %v offset %v", l.Total, l.Offset)
+				var res response
+				l, next, res = e.list(t, next, tok)
+				if _, ok := res.Header["X-Total-Count"]; ok {
+					t.Fatal("X-Total-Count without total=true")
 				}
 			}
 			if len(seen) != n {
@@ -243,12 +263,15 @@ func testListCursorPaging(t *testing.T, e *testEnv) {
 	}
 }
 
+var jsISOTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$`)
+
 func sameTask(a, b Task) bool {
 	return a.ID == b.ID && a.UserID == b.UserID && a.Title == b.Title && a.Description == b.Description &&
-		a.Completed == b.Completed && a.CreatedAt.Equal(b.CreatedAt) && a.UpdatedAt.Equal(b.UpdatedAt)
+		a.Completed == b.Completed && a.CreatedAt.Equal(b.CreatedAt.Time) && a.UpdatedAt.Equal(b.UpdatedAt.Time)
 }
 
-// assertUTCTimes checks created_at and updated_at are RFC 3339 in UTC.
+// assertUTCTimes checks created_at and updated_at are RFC 3339 in UTC
+// with exactly three fraction digits, as JavaScript's toISOString.
 func assertUTCTimes(t *testing.T, body []byte) {
 	t.Helper()
 	var m map[string]any
@@ -257,8 +280,8 @@ func assertUTCTimes(t *testing.T, body []byte) {
 	}
 	for _, k := range []string{"created_at", "updated_at"} {
 		s, _ := m[k].(string)
-		if _, err := time.Parse(time.RFC3339Nano, s); err != nil || !strings.HasSuffix(s, "Z") {
-			t.Errorf("%s = %q, want RFC 3339 UTC", k, s)
+		if _, err := time.Parse(TimestampLayout, s); err != nil || !jsISOTime.MatchString(s) {
+			t.Errorf("%s = %q, want RFC 3339 UTC with milliseconds", k, s)
 		}
 	}
 	if _, ok := m["id"].(float64); !ok {

@@ -21,20 +21,30 @@ type Task struct {
 	Title       string    `json:"title" schema:"minLength=1,maxLength=200" example:"Buy milk"`
 	Description string    `json:"description" schema:"maxLength=1000" example:"Two litres, semi-skimmed"`
 	Completed   bool      `json:"completed"`
-	CreatedAt   time.Time `json:"created_at" doc:"Creation time, RFC 3339 in UTC."`
-	UpdatedAt   time.Time `json:"updated_at" doc:"Time of the last change, RFC 3339 in UTC."`
+	CreatedAt   Timestamp `json:"created_at" doc:"Creation time, RFC 3339 in UTC with exactly three fraction digits (as JavaScript's toISOString)." example:"2026-11-28T08:31:27.510Z"`
+	UpdatedAt   Timestamp `json:"updated_at" doc:"Time of the last change, in the same form as created_at." example:"2026-11-28T08:31:27.510Z"`
 }
 
-// TaskList is one page of a listing.
-type TaskList struct {
-	Items []Task `json:"items"`
-	// Total is nil in cursor mode.
-	Total *int `json:"total" schema:"required,nullable" doc:"Number of tasks matching status (ignoring paging); null for a page requested with a cursor." example:"3"`
-	Limit int  `json:"limit" doc:"Page size used." example:"50"`
-	// Offset is nil in cursor mode.
-	Offset *int `json:"offset" schema:"required,nullable" doc:"Offset used; null for a page requested with a cursor." example:"0"`
-	// NextCursor is nil on the last page.
-	NextCursor *string `json:"next_cursor" schema:"required,nullable" doc:"Pass as cursor to get the next page; null when no more tasks follow."`
+// TimestampLayout is how the API writes times: UTC, milliseconds, always
+// three fraction digits, as JavaScript's Date.prototype.toISOString and
+// Better Auth write them.
+const TimestampLayout = "2006-01-02T15:04:05.000Z"
+
+// Timestamp is a time written in TimestampLayout (truncated to the
+// millisecond). It reads any RFC 3339 time.
+type Timestamp struct{ time.Time }
+
+// MarshalJSON implements json.Marshaler.
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, len(TimestampLayout)+2)
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, TimestampLayout)
+	return append(b, '"'), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	return t.Time.UnmarshalJSON(b)
 }
 
 // TaskCreate is the body of POST /api/{user_id}/tasks.
@@ -55,22 +65,15 @@ type TaskUpdate struct {
 func toTask(t *latch.Task) Task {
 	return Task{
 		ID: t.ID, UserID: t.UserID, Title: t.Title, Description: t.Description, Completed: t.Completed,
-		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
+		CreatedAt: Timestamp{t.CreatedAt.UTC()}, UpdatedAt: Timestamp{t.UpdatedAt.UTC()},
 	}
 }
 
-func toTaskList(p *tasks.Page) TaskList {
-	l := TaskList{Items: make([]Task, len(p.Tasks)), Limit: p.Limit}
+// toTaskList is the body of a list answer: a JSON array, never null.
+func toTaskList(p *tasks.Page) []Task {
+	l := make([]Task, len(p.Tasks))
 	for i := range p.Tasks {
-		l.Items[i] = toTask(&p.Tasks[i])
-	}
-	if !p.CursorMode {
-		total, offset := p.Total, p.Offset
-		l.Total, l.Offset = &total, &offset
-	}
-	if p.NextCursor != "" {
-		next := p.NextCursor
-		l.NextCursor = &next
+		l[i] = toTask(&p.Tasks[i])
 	}
 	return l
 }

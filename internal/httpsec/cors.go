@@ -11,7 +11,7 @@ import (
 const (
 	corsAllowMethods  = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 	corsMaxAge        = "600"
-	corsExposeHeaders = "set-auth-token, set-auth-jwt, x-request-id, retry-after, x-retry-after"
+	corsExposeHeaders = "set-auth-token, set-auth-jwt, x-request-id, retry-after, x-retry-after, link, x-total-count"
 )
 
 // corsSafeHeaders are the request headers a trusted origin may send.
@@ -36,7 +36,8 @@ var corsSafeHeaders = map[string]bool{
 //     scheme://host[:port]) gets Access-Control-Allow-Origin echoing it,
 //     Access-Control-Allow-Credentials: true and
 //     Access-Control-Expose-Headers: set-auth-token, set-auth-jwt,
-//     x-request-id, retry-after, x-retry-after.
+//     x-request-id, retry-after, x-retry-after, and the task list's paging
+//     headers link and x-total-count.
 //   - A preflight (OPTIONS with Access-Control-Request-Method) is answered
 //     here with 204 and never reaches next. For a trusted origin it also
 //     carries Allow-Methods (GET, POST, PUT, PATCH, DELETE, OPTIONS),

@@ -78,7 +78,7 @@ func TestCORS(t *testing.T) {
 				}
 				return
 			}
-			if got := h.Get("Access-Control-Expose-Headers"); got != "set-auth-token, set-auth-jwt, x-request-id, retry-after, x-retry-after" {
+			if got := h.Get("Access-Control-Expose-Headers"); got != "set-auth-token, set-auth-jwt, x-request-id, retry-after, x-retry-after, link, x-total-count" {
 				t.Fatalf("Expose-Headers = %q", got)
 			}
 		})

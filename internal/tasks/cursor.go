@@ -15,7 +15,8 @@ import (
 	"github.com/latchhq/latch"
 )
 
-// Cursor is the content of an opaque next_cursor: the keyset position
+// Cursor is the content of an opaque cursor (the cursor parameter of a
+// list's Link rel="next"): the keyset position
 // plus the listing it belongs to, so that a cursor cannot silently be
 // applied to another ordering.
 type Cursor struct {

@@ -35,6 +35,8 @@ type ListQuery struct {
 	Offset int
 	// After is the decoded cursor, nil in offset mode.
 	After *latch.TaskCursor
+	// Total asks for the number of matching tasks (total=true).
+	Total bool
 }
 
 // ParseListQuery reads the list parameters from q:
@@ -45,9 +47,11 @@ type ListQuery struct {
 //     (newest first) and asc for title
 //   - limit: 1..200, default 50
 //   - offset: 0..MaxOffset, default 0
-//   - cursor: a next_cursor value from an earlier page; it may not be
+//   - cursor: the cursor of an earlier page's next link; it may not be
 //     combined with offset, and status, sort and order default to those
 //     the cursor was issued for (giving different ones is an error)
+//   - total: true or false (default); true also counts the matching
+//     tasks (a second query)
 //
 // An empty value counts as absent; unknown parameters are ignored; a
 // parameter given twice is an error. Errors are a *latch.ValidationError
@@ -71,7 +75,7 @@ func ParseListQuery(q url.Values) (ListQuery, error) {
 		return v
 	}
 	status, sort, order := get("status"), get("sort"), get("order")
-	limitS, offsetS, cursorS := get("limit"), get("offset"), get("cursor")
+	limitS, offsetS, cursorS, totalS := get("limit"), get("offset"), get("cursor"), get("total")
 
 	lq := ListQuery{Status: latch.StatusAll, Sort: latch.SortCreated, Limit: latch.DefaultPageSize}
 	if status != "" {
@@ -107,11 +111,18 @@ func ParseListQuery(q url.Values) (ListQuery, error) {
 			lq.Offset = n
 		}
 	}
+	switch totalS {
+	case "", "false":
+	case "true":
+		lq.Total = true
+	default:
+		verr.Add("query", "total", "must be true or false")
+	}
 	if cursorS != "" {
 		c, err := DecodeCursor(cursorS)
 		switch {
 		case err != nil:
-			verr.Add("query", "cursor", "is not a valid cursor; use a next_cursor value from an earlier page")
+			verr.Add("query", "cursor", `is not a valid cursor; follow the Link rel="next" of an earlier page`)
 		case offsetS != "":
 			verr.Add("query", "cursor", "cannot be combined with offset")
 		case status != "" && latch.TaskStatus(status) != c.Status,

@@ -71,16 +71,11 @@ func (s *Service) now() time.Time {
 type Page struct {
 	// Tasks are the tasks of the page, never nil.
 	Tasks []latch.Task
-	// Total counts every matching task; -1 in cursor mode.
+	// Total counts every matching task (ignoring paging) when the query
+	// asked for it (ListQuery.Total); -1 otherwise.
 	Total int
-	// Limit is the page size used.
-	Limit int
-	// Offset is the offset used (0 in cursor mode).
-	Offset int
-	// CursorMode is true when the page was requested with a cursor.
-	CursorMode bool
 	// NextCursor continues the listing after this page; "" when no more
-	// tasks may follow.
+	// tasks follow.
 	NextCursor string
 }
 
@@ -152,7 +147,8 @@ func (s *Service) Delete(ctx context.Context, subject, userID string, id int64) 
 }
 
 // List returns one page of userID's tasks as selected by q (see
-// [ParseListQuery]).
+// [ParseListQuery]). Unless q.Total is set, it costs the store exactly one
+// query.
 func (s *Service) List(ctx context.Context, subject, userID string, q ListQuery) (*Page, error) {
 	if err := Authorize(subject, userID); err != nil {
 		return nil, err
@@ -160,7 +156,8 @@ func (s *Service) List(ctx context.Context, subject, userID string, q ListQuery)
 	if q.Limit < 1 || q.Limit > latch.MaxPageSize || q.Offset < 0 || q.Offset > MaxOffset {
 		return nil, fmt.Errorf("%w: list query out of range", latch.ErrInvalid)
 	}
-	f := latch.TaskFilter{UserID: userID, Status: q.Status, Sort: q.Sort, Desc: q.Desc, Limit: q.Limit, Offset: q.Offset, After: q.After}
+	f := latch.TaskFilter{UserID: userID, Status: q.Status, Sort: q.Sort, Desc: q.Desc, Limit: q.Limit, Offset: q.Offset,
+		After: q.After, Count: q.Total}
 	if f.After != nil {
 		f.Offset = 0
 	}
@@ -168,35 +165,19 @@ func (s *Service) List(ctx context.Context, subject, userID string, q ListQuery)
 	if err != nil {
 		return nil, fmt.Errorf("list tasks: %w", err)
 	}
-	out := &Page{Tasks: p.Tasks, Total: p.Total, Limit: f.Limit, Offset: f.Offset, CursorMode: f.After != nil}
+	out := &Page{Tasks: p.Tasks, Total: p.Total}
 	if out.Tasks == nil {
 		out.Tasks = []latch.Task{}
 	}
-	next := p.Next
-	if out.CursorMode {
+	if !q.Total {
 		out.Total = -1
-	} else if next == nil && len(p.Tasks) > 0 && f.Offset+len(p.Tasks) < p.Total {
-		// Offset pages may also be continued with a cursor.
-		next = position(f.Sort, p.Tasks[len(p.Tasks)-1])
 	}
-	if next != nil {
-		out.NextCursor = EncodeCursor(Cursor{Status: f.Status, Sort: f.Sort, Desc: f.Desc, After: *next})
+	// An offset page is continued with a cursor too: the store reports the
+	// keyset position of its last task whenever more follow.
+	if p.Next != nil {
+		out.NextCursor = EncodeCursor(Cursor{Status: f.Status, Sort: f.Sort, Desc: f.Desc, After: *p.Next})
 	}
 	return out, nil
-}
-
-// position is the keyset position of t under sort.
-func position(sort latch.TaskSort, t latch.Task) *latch.TaskCursor {
-	c := &latch.TaskCursor{ID: t.ID}
-	switch sort {
-	case latch.SortTitle:
-		c.Title = t.Title
-	case latch.SortUpdated:
-		c.Time = t.UpdatedAt
-	default:
-		c.Time = t.CreatedAt
-	}
-	return c
 }
 
 // authorizeID checks ownership, then treats a non-positive id as absent.

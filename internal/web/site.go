@@ -134,6 +134,7 @@ func newSite(fsys fs.FS) (*site, error) {
 		}
 		s.pages[spec.path] = page{body: body}
 	}
+	s.pages[PathDashboardAlias] = s.pages[PathDashboard]
 	errorPage := func(code int, heading, message string) (page, error) {
 		body, err := render(fsys, "error.html", layoutData{
 			Title: heading, Static: "/static/" + s.hash, Page: "error",

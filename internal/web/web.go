@@ -28,15 +28,18 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // Page paths served by [Handler].
 const (
 	PathDashboard = "/"
-	PathLogin     = "/login"
-	PathRegister  = "/register"
-	PathAccount   = "/account"
+	// PathDashboardAlias serves the same dashboard page: the original
+	// Next.js design sends users to /dashboard after sign-up and sign-in.
+	PathDashboardAlias = "/dashboard"
+	PathLogin          = "/login"
+	PathRegister       = "/register"
+	PathAccount        = "/account"
 	// StaticPrefix is the path under which assets are served.
 	StaticPrefix = "/static/"
 )
 
 // Handler returns the http.Handler for the web interface. It serves the pages
-// /, /login, /register and /account, the assets under /static/, and a
+// / (also at /dashboard), /login, /register and /account, the assets under /static/, and a
 // friendly 404 page for any other path (a JSON 404 for paths under /api/).
 // It is safe for concurrent use; the pages and assets are prepared once.
 func Handler() http.Handler {

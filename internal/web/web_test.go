@@ -41,6 +41,7 @@ func TestPagesCarrySecurityHeaders(t *testing.T) {
 		title      string
 	}{
 		{name: "dashboard", path: "/", status: http.StatusOK, title: "<title>Tasks · Latch</title>"},
+		{name: "dashboard at /dashboard", path: "/dashboard", status: http.StatusOK, title: "<title>Tasks · Latch</title>"},
 		{name: "login", path: "/login", status: http.StatusOK, title: "<title>Sign in · Latch</title>"},
 		{name: "login with next", path: "/login?next=%2Faccount", status: http.StatusOK, title: "<title>Sign in · Latch</title>"},
 		{name: "register", path: "/register", status: http.StatusOK, title: "<title>Create account · Latch</title>"},

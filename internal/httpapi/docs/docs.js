@@ -103,10 +103,11 @@
     const paramRows = params.map((p) => {
       const s = p.schema || {};
       let input;
-      if (s.enum) {
+      const choices = s.enum || (s.type === "boolean" ? ["true", "false"] : null);
+      if (choices) {
         input = el("select", { "data-param": p.name },
           p.required ? null : el("option", { value: "" }, "(default)"),
-          s.enum.map((v) => el("option", { value: v }, v)));
+          choices.map((v) => el("option", { value: v }, v)));
       } else {
         input = el("input", { "data-param": p.name, placeholder: s.default !== undefined ? String(s.default) : "" });
         if (p.name === "user_id") input.classList.add("user-id");
@@ -154,7 +155,7 @@
         let shown = text;
         try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch (e) { /* not JSON */ }
         const hdrs = [];
-        for (const h of ["content-type", "location", "allow", "retry-after", "www-authenticate", "x-request-id"]) {
+        for (const h of ["content-type", "location", "link", "x-total-count", "allow", "retry-after", "www-authenticate", "x-request-id"]) {
           if (res.headers.get(h)) hdrs.push(h + ": " + res.headers.get(h));
         }
         result.replaceChildren(

@@ -110,8 +110,8 @@ func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
 }
 
 // ListQuery is the SQL of one listing: the page query (fetching one row
-// more than the limit, to learn whether more follow) and, for offset
-// pages, the count query, each with its arguments, placeholders already in
+// more than the limit, to learn whether more follow) and, when the filter
+// asks for a count, the count query, each with its arguments, placeholders already in
 // the dialect's form. The WHERE clause always starts with user_id = ? and
 // the ORDER BY follows one of the (user_id, key, id) indexes, so a page
 // reads only the owner's rows in index order; the keyset condition is a
@@ -120,7 +120,7 @@ func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
 type ListQuery struct {
 	Page      string
 	PageArgs  []any
-	Count     string // empty for cursor pages
+	Count     string // empty unless TaskFilter.Count
 	CountArgs []any
 	Limit     int
 	Column    string
@@ -164,7 +164,8 @@ func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 		}
 		query += ` AND (` + col + `, id) ` + cmp + ` (?, ?)`
 		pageArgs = append(pageArgs, key, f.After.ID)
-	} else {
+	}
+	if f.Count {
 		lq.Count, lq.CountArgs = s.q(`SELECT count(*) FROM task`+where), args
 	}
 	query += ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ?`
@@ -185,8 +186,9 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 	lq := s.BuildList(f)
 	page := &latch.TaskPage{Tasks: []latch.Task{}, Total: -1}
 
-	// An offset page also counts the matching rows; both statements run in
-	// one read-only snapshot so that Total agrees with the page.
+	// Only a listing that asks for Total counts the matching rows; both
+	// statements then run in one read-only snapshot so that Total agrees
+	// with the page. Otherwise the page is one statement, no transaction.
 	var qr querier = s.r
 	if lq.Count != "" {
 		tx, err := s.r.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})

@@ -42,7 +42,7 @@ func ListShapes(owner string) []ListShape {
 		for _, status := range []latch.TaskStatus{latch.StatusAll, latch.StatusPending, latch.StatusCompleted} {
 			for _, desc := range []bool{false, true} {
 				for _, cursor := range []bool{false, true} {
-					f := latch.TaskFilter{UserID: owner, Sort: ix.sort, Status: status, Desc: desc, Limit: 50, Offset: 10}
+					f := latch.TaskFilter{UserID: owner, Sort: ix.sort, Status: status, Desc: desc, Limit: 50, Offset: 10, Count: !cursor}
 					if cursor {
 						f.After = &latch.TaskCursor{Time: time.Now(), Title: "t5", ID: 7}
 					}

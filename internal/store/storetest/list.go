@@ -14,6 +14,7 @@ var listTests = []test{
 	{name: "Walks", run: testListWalks},
 	{name: "OffsetPastEnd", run: testListPastEnd},
 	{name: "Empty", run: testListEmpty},
+	{name: "CountWithCursor", run: testListCountWithCursor},
 }
 
 // seedList creates tasks for alice (duplicate titles, mixed completion,
@@ -125,15 +126,17 @@ func testListWalks(t *testing.T, s Stores) {
 	}
 }
 
-// offsetWalk pages with Offset and checks Total and Next on every page.
+// offsetWalk pages with Offset and checks Total (asked for on every
+// other page, -1 on the others) and Next on every page.
 func offsetWalk(t *testing.T, s Stores, f latch.TaskFilter, total int) []int64 {
 	t.Helper()
 	var got []int64
 	for f.Offset = 0; ; f.Offset += f.Limit {
+		f.Count = !f.Count
 		page, err := s.ListTasks(ctx(t), f)
 		noErr(t, err, "ListTasks")
-		if page.Total != total {
-			t.Fatalf("offset %d: Total = %d, want %d", f.Offset, page.Total, total)
+		if want := map[bool]int{true: total, false: -1}[f.Count]; page.Total != want {
+			t.Fatalf("offset %d, Count %v: Total = %d, want %d", f.Offset, f.Count, page.Total, want)
 		}
 		if len(page.Tasks) > f.Limit {
 			t.Fatalf("offset %d: %d tasks, limit %d", f.Offset, len(page.Tasks), f.Limit)
@@ -156,8 +159,8 @@ func cursorWalk(t *testing.T, s Stores, f latch.TaskFilter) []int64 {
 	for i := 0; ; i++ {
 		page, err := s.ListTasks(ctx(t), f)
 		noErr(t, err, "ListTasks")
-		if f.After != nil && page.Total != -1 {
-			t.Fatalf("cursor page: Total = %d, want -1", page.Total)
+		if page.Total != -1 {
+			t.Fatalf("cursor page without Count: Total = %d, want -1", page.Total)
 		}
 		if len(page.Tasks) > f.Limit || (page.Next != nil && len(page.Tasks) != f.Limit) {
 			t.Fatalf("cursor page %d: %d tasks (limit %d), Next %+v", i, len(page.Tasks), f.Limit, page.Next)
@@ -181,7 +184,7 @@ func testListPastEnd(t *testing.T, s Stores) {
 	for i := range 3 {
 		mkTask(t, s, "alice", fmt.Sprint("t", i))
 	}
-	page, err := s.ListTasks(ctx(t), latch.TaskFilter{UserID: "alice", Limit: 10, Offset: 10})
+	page, err := s.ListTasks(ctx(t), latch.TaskFilter{UserID: "alice", Limit: 10, Offset: 10, Count: true})
 	noErr(t, err, "ListTasks")
 	if len(page.Tasks) != 0 || page.Total != 3 || page.Next != nil {
 		t.Fatalf("past the end: %d tasks, Total %d, Next %+v; want 0, 3, nil", len(page.Tasks), page.Total, page.Next)
@@ -189,7 +192,7 @@ func testListPastEnd(t *testing.T, s Stores) {
 }
 
 func testListEmpty(t *testing.T, s Stores) {
-	page, err := s.ListTasks(ctx(t), latch.TaskFilter{UserID: "nobody", Limit: 10})
+	page, err := s.ListTasks(ctx(t), latch.TaskFilter{UserID: "nobody", Limit: 10, Count: true})
 	noErr(t, err, "ListTasks")
 	if page.Tasks == nil || len(page.Tasks) != 0 || page.Total != 0 || page.Next != nil {
 		t.Fatalf("empty listing = %+v, want non-nil empty slice, Total 0", page)
@@ -199,5 +202,29 @@ func testListEmpty(t *testing.T, s Stores) {
 	noErr(t, err, "ListTasks with cursor")
 	if len(page.Tasks) != 0 || page.Total != -1 || page.Next != nil {
 		t.Fatalf("empty cursor listing = %+v", page)
+	}
+}
+
+// testListCountWithCursor: Count works on cursor pages too and counts
+// every matching task, not those after the cursor.
+func testListCountWithCursor(t *testing.T, s Stores) {
+	for i := range 5 {
+		tk := mkTask(t, s, "alice", fmt.Sprint("t", i))
+		if i%2 == 0 {
+			_, err := s.ToggleTask(ctx(t), "alice", tk.ID, time.Now())
+			noErr(t, err, "ToggleTask")
+		}
+	}
+	f := latch.TaskFilter{UserID: "alice", Status: latch.StatusCompleted, Sort: latch.SortTitle, Limit: 2, Count: true}
+	page, err := s.ListTasks(ctx(t), f)
+	noErr(t, err, "ListTasks")
+	if page.Total != 3 || len(page.Tasks) != 2 || page.Next == nil {
+		t.Fatalf("first page: Total %d, %d tasks, Next %+v; want 3, 2, set", page.Total, len(page.Tasks), page.Next)
+	}
+	f.After = page.Next
+	page, err = s.ListTasks(ctx(t), f)
+	noErr(t, err, "ListTasks after cursor")
+	if page.Total != 3 || len(page.Tasks) != 1 || page.Tasks[0].Title != "t4" || page.Next != nil {
+		t.Fatalf("cursor page: Total %d, tasks %+v, Next %+v; want 3, [t4], nil", page.Total, page.Tasks, page.Next)
 	}
 }

@@ -158,7 +158,7 @@ func testDeleteCascades(t *testing.T, s Stores) {
 		_, err = s.GetTask(ctx(t), gone.ID, tk.ID)
 		wantErr(t, err, latch.ErrNotFound, "task of deleted user")
 	}
-	page, err := s.ListTasks(ctx(t), latch.TaskFilter{UserID: gone.ID, Limit: 10})
+	page, err := s.ListTasks(ctx(t), latch.TaskFilter{UserID: gone.ID, Limit: 10, Count: true})
 	noErr(t, err, "ListTasks")
 	if page.Total != 0 {
 		t.Fatalf("deleted user still has %d tasks", page.Total)

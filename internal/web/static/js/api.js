@@ -166,14 +166,36 @@ function refreshToken() {
   return tokenPromise;
 }
 
-async function taskCall(path, options = {}) {
+/**
+ * The next-page URL of a task list answer: the target of its RFC 8288
+ * `Link: <…>; rel="next"` header, or '' on the last page.
+ */
+export function nextLink(header) {
+  for (const m of (header || '').matchAll(/<([^>]*)>\s*((?:;\s*[^;,]*)*)/g)) {
+    const rel = /;\s*rel\s*=\s*"?([^";,]*)"?/i.exec(m[2]);
+    if (rel && rel[1].toLowerCase().split(/\s+/).includes('next')) return m[1];
+  }
+  return '';
+}
+
+/** A task API call; resolves to {res, body}. `path` follows the tasks base. */
+async function taskRequest(path, options = {}) {
   const session = await requireSession();
   const base = `/api/${encodeURIComponent(session.user.id)}/tasks`;
+  // A next link is a whole path; it must stay on this user's task list.
+  let url = base + path;
+  if (options.url !== undefined) {
+    const u = new URL(options.url, location.origin);
+    if (u.origin !== location.origin || (u.pathname !== base && u.pathname !== base + '/')) {
+      throw new ApiError(0, 'The server sent an unexpected next-page link.', { code: 'BAD_LINK' });
+    }
+    url = u.pathname + u.search;
+  }
   if ((!jwt || Date.now() - jwtAt > JWT_MAX_AGE_MS) && !(await refreshToken())) return redirectToLogin();
   let refreshed = false;
   let rechecked = false;
   for (;;) {
-    const res = await send(base + path, { ...options, headers: { Authorization: `Bearer ${jwt}` } });
+    const res = await send(url, { ...options, headers: { Authorization: `Bearer ${jwt}` } });
     if (res.status === 401 && !refreshed) {
       // The JWT expired or its session ended: one fresh JWT, one retry.
       refreshed = true;
@@ -196,23 +218,39 @@ async function taskCall(path, options = {}) {
     }
     const body = await readBody(res);
     if (!res.ok) throw errorFrom(res, body);
-    return body;
+    return { res, body };
   }
+}
+
+async function taskCall(path, options) {
+  return (await taskRequest(path, options)).body;
+}
+
+/** One page of a list answer: the tasks (an array), its next link and X-Total-Count. */
+function listPage({ res, body }) {
+  const total = res.headers.get('x-total-count');
+  return {
+    items: Array.isArray(body) ? body : [],
+    next: nextLink(res.headers.get('link')),
+    total: total === null ? null : Number(total),
+  };
 }
 
 /** Task API calls for the signed-in user. */
 export const tasks = {
-  /** GET /api/{uid}/tasks → {items, total, ...}. */
-  list({ status = 'all', limit = 200, offset = 0 } = {}) {
+  /** GET /api/{uid}/tasks → {items, next, total}; total only with {total: true}. */
+  async list({ status = 'all', limit = 200, total = false } = {}) {
     const q = new URLSearchParams({ status, limit: String(limit), sort: 'created', order: 'desc' });
-    if (offset) q.set('offset', String(offset));
-    return taskCall('?' + q.toString());
+    if (total) q.set('total', 'true');
+    return listPage(await taskRequest('?' + q.toString()));
   },
-  /** GET the number of tasks with a status (one-item page). */
+  /** GET the page after one: `next` is that page's next link. */
+  async more(next) {
+    return listPage(await taskRequest('', { url: next }));
+  },
+  /** GET the number of tasks with a status (X-Total-Count of a one-item page). */
   async count(status) {
-    const q = new URLSearchParams({ status, limit: '1' });
-    const page = await taskCall('?' + q.toString());
-    return page.total;
+    return (await tasks.list({ status, limit: 1, total: true })).total;
   },
   create({ title, description }) {
     return taskCall('', { method: 'POST', body: { title, description } });

@@ -93,7 +93,7 @@ export function render() {
   }
   renderCounts();
   renderState(visible);
-  $('#load-more').hidden = !(state.status === 'ready' && state.items.length < state.total);
+  $('#load-more').hidden = !(state.status === 'ready' && state.next);
 }
 
 function taskItem(t) {

@@ -6,7 +6,8 @@ export const FILTERS = ['all', 'pending', 'completed'];
 
 export const state = {
   items: [], // loaded tasks, newest first
-  total: 0, // tasks on the server (all statuses)
+  total: 0, // tasks on the server (all statuses) when the list was loaded
+  next: '', // next-page link of the list (Link rel="next"), '' when all are loaded
   counts: { all: 0, pending: 0, completed: 0 }, // server-side counts
   filter: 'all',
   status: 'loading', // loading | ready | error

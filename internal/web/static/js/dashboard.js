@@ -16,10 +16,11 @@ async function load() {
   state.status = 'loading';
   render();
   try {
-    const page = await tasks.list({ limit: 200 });
-    state.items = page.items || [];
+    const page = await tasks.list({ limit: 200, total: true });
+    state.items = page.items;
+    state.next = page.next;
     state.total = page.total ?? state.items.length;
-    if (state.items.length >= state.total) {
+    if (!state.next) {
       const done = state.items.filter((t) => t.completed).length;
       state.counts = { all: state.items.length, pending: state.items.length - done, completed: done };
     } else {
@@ -37,10 +38,10 @@ async function load() {
 async function loadMore(button) {
   try {
     await whileBusy(button, 'Loading…', async () => {
-      const page = await tasks.list({ limit: 200, offset: state.items.length });
+      const page = await tasks.more(state.next);
       const seen = new Set(state.items.map((t) => t.id));
-      state.items.push(...(page.items || []).filter((t) => !seen.has(t.id)));
-      state.total = page.total ?? state.total;
+      state.items.push(...page.items.filter((t) => !seen.has(t.id)));
+      state.next = page.next;
     });
   } catch (err) {
     toast(`Could not load more tasks: ${err.message}`, { kind: 'error' });
