@@ -51,7 +51,7 @@ type Client struct {
 	mu      sync.Mutex
 	down    bool
 	retryAt time.Time
-	onUp    []func(context.Context) // work to replay once Redis answers again
+	onUp    []func(context.Context) error // work to replay once Redis answers again
 
 	errors    atomic.Uint64
 	fallbacks atomic.Uint64
@@ -87,11 +87,21 @@ func Open(rawURL, prefix string, log *slog.Logger) (*Client, error) {
 	opt.WriteTimeout = 500 * time.Millisecond
 	opt.PoolTimeout = time.Second
 	opt.MaxRetries = 0
+	opt.DialerRetries = 1
+	quietOnce.Do(func() { goredis.SetLogger(quiet{}) })
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Client{rdb: goredis.NewClient(opt), prefix: prefix, log: log, now: time.Now}, nil
 }
+
+// quiet drops go-redis's own log lines (dial failures, one per attempt):
+// the Client logs each state change once instead.
+type quiet struct{}
+
+func (quiet) Printf(context.Context, string, ...any) {}
+
+var quietOnce sync.Once
 
 // Close closes the connections.
 func (c *Client) Close() error { return c.rdb.Close() }
@@ -110,27 +120,68 @@ func (c *Client) Stats() Stats {
 // key returns the prefixed key.
 func (c *Client) key(k string) string { return c.prefix + k }
 
-// usable reports whether Redis should be tried now: always while up, once
-// a second while down. When it is not, the caller's fallback is counted.
+// usable reports whether Redis should be used now. While Redis is down
+// it answers false (and counts the caller's fallback) except once a
+// second, when it probes Redis itself: on success it first replays the
+// deletions queued during the outage, then marks Redis up, so that no read
+// sees a copy that should have been deleted.
 func (c *Client) usable() bool {
 	c.mu.Lock()
-	ok := !c.down || !c.now().Before(c.retryAt)
-	if ok && c.down {
-		c.retryAt = c.now().Add(retryEvery) // one probe per interval
+	if !c.down {
+		c.mu.Unlock()
+		return true
 	}
-	c.mu.Unlock()
-	if !ok {
+	now := c.now()
+	if now.Before(c.retryAt) {
+		c.mu.Unlock()
 		c.fallbacks.Add(1)
+		return false
 	}
-	return ok
+	c.retryAt = now.Add(retryEvery) // one probe per interval
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.rdb.Ping(ctx).Err(); err != nil {
+		c.errors.Add(1)
+		c.fallbacks.Add(1)
+		return false
+	}
+	return c.recover(ctx)
+}
+
+// recover replays the queued work and marks Redis up once the queue is
+// empty; a failing replay keeps it down (the rest stays queued).
+func (c *Client) recover(ctx context.Context) bool {
+	replayed := 0
+	for {
+		c.mu.Lock()
+		if len(c.onUp) == 0 {
+			c.down = false
+			c.mu.Unlock()
+			break
+		}
+		f := c.onUp[0]
+		c.mu.Unlock()
+		if err := f(ctx); err != nil {
+			c.errors.Add(1)
+			c.fallbacks.Add(1)
+			return false
+		}
+		c.mu.Lock()
+		c.onUp = c.onUp[1:]
+		c.mu.Unlock()
+		replayed++
+	}
+	c.log.Info("redis reachable again", "replayed", replayed)
+	return true
 }
 
 // result records the outcome of a Redis call and reports whether it
 // succeeded. A missing key (redis.Nil) is a success; a cancelled request
-// context says nothing about Redis and changes no state.
+// context says nothing about Redis and changes no state. Only the probe
+// in usable marks Redis up again.
 func (c *Client) result(ctx context.Context, op string, err error) bool {
 	if err == nil || errors.Is(err, goredis.Nil) {
-		c.up()
 		return true
 	}
 	if ctx.Err() != nil {
@@ -151,30 +202,6 @@ func (c *Client) result(ctx context.Context, op string, err error) bool {
 // fellBack counts one operation served without Redis after a failure.
 func (c *Client) fellBack() { c.fallbacks.Add(1) }
 
-// up marks Redis reachable, logging and replaying queued work when it was
-// down.
-func (c *Client) up() {
-	c.mu.Lock()
-	if !c.down {
-		c.mu.Unlock()
-		return
-	}
-	c.down = false
-	work := c.onUp
-	c.onUp = nil
-	c.mu.Unlock()
-	c.log.Info("redis reachable again", "replayed", len(work))
-	if len(work) > 0 {
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			for _, f := range work {
-				f(ctx)
-			}
-		}()
-	}
-}
-
 // maxPending bounds the work queued while Redis is down.
 const maxPending = 10000
 
@@ -182,9 +209,18 @@ const maxPending = 10000
 // Redis answers again, so that a session ended during an outage does not
 // come back from its Redis copy. Beyond maxPending entries the oldest are
 // dropped (and logged).
-func (c *Client) whenUp(f func(context.Context)) {
+func (c *Client) whenUp(f func(context.Context) error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.down {
+		// Redis came back meanwhile: replay at once.
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			c.result(ctx, "replay", f(ctx))
+		}()
+		return
+	}
 	if len(c.onUp) >= maxPending {
 		c.onUp = c.onUp[1:]
 		c.log.Error("redis outage queue full: an old session deletion was dropped")
