@@ -64,6 +64,8 @@ func TestImportDirection(t *testing.T) {
 		{pkg: "internal/tasks", allowed: []string{"."}, forbidden: []string{"net/http", "database/sql"}},
 		{pkg: "internal/auth", allowed: []string{".", "token", "internal/reqlog"}, forbidden: []string{"database/sql"}},
 		{pkg: "internal/ratelimit", allowed: []string{"."}},
+		{pkg: "internal/ratelimit/ratelimittest", allowed: []string{"."}}, // imported only by _test.go files
+		{pkg: "internal/redis", allowed: []string{"."}},                   // the only importer of the Redis client
 		{pkg: "internal/httpsec", allowed: []string{".", "internal/reqlog"}},
 		{pkg: "internal/reqlog", allowed: nil},
 		{pkg: "internal/pgtest", allowed: nil},   // imported only by _test.go files

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/latchhq/latch/internal/redis"
 	"github.com/latchhq/latch/internal/reqlog"
 )
 
@@ -19,13 +20,30 @@ type app struct {
 	store     appStore
 	storeKind string
 	handler   http.Handler
+	redis     *redis.Client // nil without REDIS_URL
+	stop      []func()      // background work to end on Close
+}
+
+// RedisStats returns the Redis counters (errors, fallbacks, up) for
+// metrics; ok is false without REDIS_URL.
+func (a *app) RedisStats() (st redis.Stats, ok bool) {
+	if a.redis == nil {
+		return redis.Stats{}, false
+	}
+	return a.redis.Stats(), true
 }
 
 // Handler returns the root handler.
 func (a *app) Handler() http.Handler { return a.handler }
 
-// Close releases the database.
+// Close releases the database and Redis.
 func (a *app) Close() {
+	for _, f := range a.stop {
+		f()
+	}
+	if a.redis != nil {
+		a.redis.Close()
+	}
 	if a.store != nil {
 		if err := a.store.Close(); err != nil {
 			a.log.Warn("close database", "err", err)

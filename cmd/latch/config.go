@@ -34,8 +34,10 @@ var settings = []setting{
 	{"LATCH_TASK_RATE_LIMIT", "600", "task API requests per user per minute"},
 	{"LATCH_IP_HEADER", "", "header carrying the client IP from a trusted proxy (e.g. X-Forwarded-For); empty: the connection address"},
 	{"LATCH_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs allowed in an IP header chain"},
-	{"LATCH_CHECK_SESSION", "false", "true: the task API also rejects JWTs whose session (sid) has ended"},
-	{"LATCH_SESSION_CHECK_TTL", "10s", "how long the task API caches a session check (LATCH_CHECK_SESSION=true)"},
+	{"LATCH_CHECK_SESSION", "true", "the task API rejects JWTs whose session (sid) has ended (sign-out, revoke, password change); tokens without sid are not affected; false: a JWT lives until its exp"},
+	{"LATCH_SESSION_CHECK_TTL", "10s", "how long the task API caches a session check; without Redis, how long another instance may still accept the JWT of a session ended elsewhere"},
+	{"REDIS_URL", "", "redis:// or rediss:// URL: share rate limits, sessions (Better Auth's secondaryStorage format) and sign-outs between instances; empty: everything stays in this process"},
+	{"LATCH_REDIS_PREFIX", "", "prefix of every Redis key (empty like Better Auth's core; better-auth: like @better-auth/redis-storage)"},
 	{"LATCH_JWT_TTL", "168h", "lifetime of issued JWTs"},
 	{"LATCH_JWT_LEEWAY", "30s", "clock skew allowed when verifying exp/nbf/iat (at most 60s)"},
 	{"LATCH_JWT_ISSUER", "origin of BETTER_AUTH_URL", "iss written into issued JWTs"},
@@ -66,6 +68,8 @@ type Config struct {
 	IPHeader        string
 	TrustedProxies  []netip.Prefix
 	CheckSession    bool
+	RedisURL        string
+	RedisPrefix     string
 	SessionCheckTTL time.Duration
 	JWTTTL          time.Duration
 	JWTLeeway       time.Duration
@@ -168,7 +172,12 @@ func loadConfig(env map[string]string) (*Config, error) {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, pfx)
 	}
-	c.CheckSession = boolean("LATCH_CHECK_SESSION", false)
+	c.CheckSession = boolean("LATCH_CHECK_SESSION", true)
+	c.RedisURL = get("REDIS_URL", "")
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		bad("REDIS_URL", "want a redis:// or rediss:// URL (the value is not shown)")
+	}
+	c.RedisPrefix = env["LATCH_REDIS_PREFIX"]
 	c.SessionCheckTTL = duration("LATCH_SESSION_CHECK_TTL", "10s", 0, time.Hour)
 	c.JWTTTL = duration("LATCH_JWT_TTL", "168h", time.Minute, 90*24*time.Hour)
 	c.JWTLeeway = duration("LATCH_JWT_LEEWAY", "30s", 0, time.Minute)

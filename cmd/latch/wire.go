@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
 	"github.com/latchhq/latch/internal/authhttp"
 	"github.com/latchhq/latch/internal/httpapi"
 	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/ratelimit"
+	"github.com/latchhq/latch/internal/redis"
 	"github.com/latchhq/latch/internal/reqlog"
 	"github.com/latchhq/latch/internal/web"
 	"github.com/latchhq/latch/token"
@@ -34,6 +36,16 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, store: st, storeKind: kind}
+	var users latch.UserStore = st
+	var sessions latch.SessionStore = st
+	if cfg.RedisURL != "" {
+		if a.redis, err = redis.Open(cfg.RedisURL, cfg.RedisPrefix, log); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("%w: REDIS_URL: %w", errConfig, err)
+		}
+		rs := redis.NewStore(a.redis, st, st, auth.DefaultExpiresIn)
+		users, sessions = rs, rs
+	}
 
 	// The task API's verifier: HS256 with the shared secret, optionally
 	// JWKS-signed tokens too, optionally a live-session check on sid.
@@ -51,17 +63,29 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		}
 		verifier = eitherVerifier{hs: tokens, jwks: remote}
 	}
-	svc := auth.New(st, st)
+	svc := auth.New(users, sessions)
 	if cfg.CheckSession {
-		checker := auth.NewSessionChecker(verifier, st, cfg.SessionCheckTTL)
+		checker := auth.NewSessionChecker(verifier, sessions, cfg.SessionCheckTTL)
 		svc.OnRevoke = checker.Invalidate
+		if a.redis != nil {
+			// Every instance hears of a session ended anywhere at once.
+			n := redis.NewNotifier(a.redis)
+			svc.OnRevoke = func(ids ...string) { checker.Invalidate(ids...); n.Publish(ids...) }
+			subCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+			a.stop = append(a.stop, cancel)
+			n.Subscribe(subCtx, checker.Invalidate)
+		}
 		verifier = checker
 	}
 
 	clientIP := httpsec.ClientIP{Header: cfg.IPHeader, TrustedProxies: cfg.TrustedProxies}
-	var limiter *ratelimit.Memory
+	var limiter latch.RateLimiter
 	if cfg.RateLimit {
 		limiter = ratelimit.New()
+		if a.redis != nil {
+			// Shared by every instance; this process's own while Redis is down.
+			limiter = redis.NewLimiter(a.redis, limiter)
+		}
 	}
 
 	authSrv := &authhttp.Server{
