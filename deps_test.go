@@ -143,3 +143,15 @@ func TestPackageDocs(t *testing.T) {
 		}
 	}
 }
+
+// TestRedisClientOnlyInRedisPackage keeps the Redis client behind
+// internal/redis (style.md: one package per dependency).
+func TestRedisClientOnlyInRedisPackage(t *testing.T) {
+	for _, p := range listPackages(t) {
+		for _, imp := range p.imports {
+			if strings.HasPrefix(imp, "github.com/redis/") && rel(p.path) != "internal/redis" {
+				t.Errorf("%s imports %s; only internal/redis may", rel(p.path), imp)
+			}
+		}
+	}
+}
