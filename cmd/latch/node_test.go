@@ -198,3 +198,43 @@ func TestNodeDiff(t *testing.T) {
 		runNodeScript(t, node, map[string]string{"LATCH_URL": ts.URL, "LATCH_SECRET": ts.Secret, "DIFF_SET": "ratelimit"}, "diff.mjs")
 	})
 }
+
+// TestNodeJWKS: Latch issuing EdDSA, ES256 and RS256 tokens beside the real
+// Better Auth's jwt plugin on one database (test/node/jwks.mjs): jose
+// verifies Latch's tokens against Latch's JWKS, each server's tokens verify
+// against the other's JWKS, and both sign with the one stored key, whoever
+// made it ("better-auth-first": Better Auth's plugin made it and Latch
+// decrypts it).
+func TestNodeJWKS(t *testing.T) {
+	node := requireNode(t)
+	t.Parallel()
+	for _, tc := range nodeBackends {
+		for _, alg := range []string{"EdDSA", "ES256", "RS256"} {
+			for _, order := range []string{"latch-first", "better-auth-first"} {
+				if tc.postgres && alg != "EdDSA" {
+					continue // the key format does not depend on the database
+				}
+				t.Run(tc.name+"/"+alg+"/"+order, func(t *testing.T) {
+					var dsn string
+					if tc.postgres {
+						dsn = testPostgresURL(t)
+					} else {
+						dsn = filepath.Join(t.TempDir(), "shared.db")
+					}
+					secret := randomHex(t, 24)
+					env := map[string]string{"LATCH_DB": dsn, "LATCH_SECRET": secret, "LATCH_ALG": alg}
+					if order == "better-auth-first" {
+						runNodeScript(t, node, env, "jwks.mjs", "init")
+						if t.Failed() {
+							return
+						}
+						env["JWKS_INIT"] = "1"
+					}
+					ts := startTestServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret, "LATCH_JWT_ALG": alg})
+					env["LATCH_URL"] = ts.URL
+					runNodeScript(t, node, env, "jwks.mjs", "check")
+				})
+			}
+		}
+	}
+}

@@ -14,6 +14,7 @@ type appStore interface {
 	latch.TaskStore
 	latch.UserStore
 	latch.SessionStore
+	latch.KeyStore
 	Ping(ctx context.Context) error
 	Migrate(ctx context.Context) error
 	Close() error

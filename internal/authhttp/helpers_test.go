@@ -90,7 +90,7 @@ func newEnvOn(t testing.TB, db stores, baseURL string) *env {
 	}
 	srv := &Server{Service: svc, Tokens: hs, Secret: testSecret, BaseURL: baseURL,
 		Origins:  httpsec.MustOrigins(baseURL),
-		ClientIP: func(*http.Request) string { return "127.0.0.1" }}
+		ClientIP: func(*http.Request) string { return "127.0.0.1" }, Now: clk.Now}
 	return &env{t: t, clk: clk, svc: svc, tokens: hs, srv: srv, h: srv.Handler()}
 }
 

@@ -111,7 +111,8 @@ func TestAuthRateLimitKeys(t *testing.T) {
 func TestAuthRateLimit429(t *testing.T) {
 	clk := testutil.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	advance := clk.Advance
-	l := ratelimit.New(ratelimit.WithClock(clk.Now))
+	l := ratelimit.New()
+	l.Now = clk.Now
 	var ran bool
 	h := AuthRateLimit(l, ClientIP{}, "/api/auth")(okHandler(&ran))
 	do := func(path, remote string) *httptest.ResponseRecorder {

@@ -25,7 +25,7 @@ func TestMigrateConcurrentAndTwice(t *testing.T) {
 		if err != nil || n != 0 {
 			t.Fatalf("handle %d: second Migrate applied %d, err %v; want 0, nil", i, n, err)
 		}
-		if err := db.CreateTask(context.Background(), &latch.Task{UserID: "u", Title: "t"}); err != nil {
+		if err := db.CreateTask(context.Background(), &latch.Task{UserID: "u", Title: "t"}, time.Now()); err != nil {
 			t.Fatalf("handle %d: CreateTask: %v", i, err)
 		}
 	}
@@ -70,7 +70,7 @@ func TestBetterAuthDatabase(t *testing.T) {
 		t.Fatalf("SessionByToken on a Better Auth database = %+v %+v %v", s, su, err)
 	}
 	tk := &latch.Task{UserID: "u1", Title: "t"}
-	if err := db.CreateTask(ctx, tk); err != nil {
+	if err := db.CreateTask(ctx, tk, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// A plain DELETE, as Better Auth issues it, from a session with a

@@ -123,7 +123,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // Close closes the pool.
-func (db *DB) Close() error { return db.W.Close() }
+func (db *DB) Close() error { return errors.Join(db.CloseStatements(), db.W.Close()) }
 
 // classify maps PostgreSQL errors to the latch sentinels.
 func classify(err error) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/latchhq/latch"
 )
@@ -17,7 +18,7 @@ func BenchmarkCreateTask(b *testing.B) {
 	defer db.Close()
 	ctx := context.Background()
 	for i := 0; b.Loop(); i++ {
-		if err := db.CreateTask(ctx, &latch.Task{UserID: "u", Title: fmt.Sprint(i)}); err != nil {
+		if err := db.CreateTask(ctx, &latch.Task{UserID: "u", Title: fmt.Sprint(i)}, time.Now()); err != nil {
 			b.Fatal(err)
 		}
 	}

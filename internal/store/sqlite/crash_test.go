@@ -91,7 +91,7 @@ func crashChild(path string) {
 	}
 	for i := 0; ; i++ {
 		tk := &latch.Task{UserID: "crash", Title: fmt.Sprint("task ", i)}
-		if err := db.CreateTask(context.Background(), tk); err != nil {
+		if err := db.CreateTask(context.Background(), tk, time.Now()); err != nil {
 			fmt.Fprintln(os.Stderr, "create:", err)
 			os.Exit(3)
 		}

@@ -165,7 +165,7 @@ func (db *DB) Path() string { return db.path }
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	err := db.W.Close()
+	err := errors.Join(db.CloseStatements(), db.W.Close())
 	if db.R != db.W {
 		err = errors.Join(err, db.R.Close())
 	}

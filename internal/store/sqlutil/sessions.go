@@ -39,10 +39,11 @@ func scanSession(r scanner) (*latch.Session, error) {
 // CreateSession implements latch.SessionStore. A session naming a user
 // that does not exist yields ErrNotFound (foreign key).
 func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
-	now := s.now()
-	stamp(now, &x.CreatedAt, &x.UpdatedAt)
+	if err := stamp(&x.CreatedAt, &x.UpdatedAt); err != nil {
+		return s.Err("create session", err)
+	}
 	x.ExpiresAt = Norm(x.ExpiresAt)
-	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO "session"
+	_, err := s.exec(ctx, s.W, s.q(`INSERT INTO "session"
 		("id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent")
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		x.ID, x.Token, x.UserID, s.t(x.ExpiresAt), s.t(x.CreatedAt), s.t(x.UpdatedAt), x.IPAddress, x.UserAgent)
@@ -55,7 +56,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Sessio
 		sr sessionRow
 		ur userRow
 	)
-	err := s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+`, `+joinedUserCols+`
+	err := s.queryRow(ctx, s.R, s.q(`SELECT `+sessionCols+`, `+joinedUserCols+`
 		FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ?`), token).
 		Scan(append(sr.dest(), ur.dest()...)...)
 	if err != nil {
@@ -66,7 +67,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Sessio
 
 // SessionByID implements latch.SessionStore.
 func (s *Store) SessionByID(ctx context.Context, id string) (*latch.Session, error) {
-	x, err := scanSession(s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), id))
+	x, err := scanSession(s.queryRow(ctx, s.R, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), id))
 	if err != nil {
 		return nil, s.Err("session by id", err)
 	}
@@ -83,7 +84,7 @@ func (s *Store) ExtendSession(ctx context.Context, token string, expiresAt, now 
 // decoding, in Go, so that rows written by Better Auth in any timestamp
 // form it may use are judged correctly.
 func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) ([]latch.Session, error) {
-	rows, err := s.R.QueryContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
+	rows, err := s.query(ctx, s.R, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
 		ORDER BY s."createdAt", s."id"`), userID)
 	if err != nil {
 		return nil, s.Err("list sessions", err)
@@ -110,15 +111,15 @@ func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) 
 func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
 	var err error
 	if userID == "" {
-		_, err = s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
+		_, err = s.exec(ctx, s.W, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
 	} else {
-		_, err = s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, userID)
+		_, err = s.exec(ctx, s.W, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, userID)
 	}
 	return s.Err("delete session", err)
 }
 
 // DeleteUserSessions implements latch.SessionStore.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep string) error {
-	_, err := s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), userID, keep)
+	_, err := s.exec(ctx, s.W, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), userID, keep)
 	return s.Err("delete user sessions", err)
 }

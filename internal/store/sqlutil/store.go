@@ -6,7 +6,10 @@
 //
 // Nothing returned from this package exposes a driver type: errors are
 // translated to the latch sentinels (ErrNotFound, ErrConflict,
-// ErrUnavailable) or flattened to text.
+// ErrUnavailable, ErrInvalid) or flattened to text.
+//
+// Stores never read a clock: every time written comes from the caller
+// (the now arguments, or CreatedAt/UpdatedAt set on new rows).
 package sqlutil
 
 import (
@@ -49,8 +52,8 @@ type Store struct {
 	R *sql.DB
 	// D is the dialect.
 	D Dialect
-	// Now is the clock used for task timestamps; nil means time.Now.
-	Now func() time.Time
+
+	stmts stmtCache
 }
 
 var (
@@ -58,13 +61,6 @@ var (
 	_ latch.UserStore    = (*Store)(nil)
 	_ latch.SessionStore = (*Store)(nil)
 )
-
-func (s *Store) now() time.Time {
-	if s.Now != nil {
-		return Norm(s.Now())
-	}
-	return Norm(time.Now())
-}
 
 // q rewrites ? placeholders to $n for dialects that need it. Queries in
 // this package never contain a literal question mark.
@@ -102,7 +98,7 @@ func (s *Store) Err(op string, err error) error {
 	}
 	switch {
 	case errors.Is(err, latch.ErrNotFound), errors.Is(err, latch.ErrConflict),
-		errors.Is(err, latch.ErrUnavailable):
+		errors.Is(err, latch.ErrUnavailable), errors.Is(err, latch.ErrInvalid):
 		return fmt.Errorf("%s: %w", op, err)
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%s: %w", op, latch.ErrNotFound)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/latchhq/latch"
 )
@@ -33,9 +34,9 @@ func scanTask(r scanner) (*latch.Task, error) {
 }
 
 // CreateTask implements latch.TaskStore.
-func (s *Store) CreateTask(ctx context.Context, t *latch.Task) error {
-	now := s.now()
-	err := s.W.QueryRowContext(ctx, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
+func (s *Store) CreateTask(ctx context.Context, t *latch.Task, now time.Time) error {
+	now = Norm(now)
+	err := s.queryRow(ctx, s.W, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
 		t.UserID, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
 	if err != nil {
@@ -47,7 +48,7 @@ func (s *Store) CreateTask(ctx context.Context, t *latch.Task) error {
 
 // GetTask implements latch.TaskStore.
 func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
-	t, err := scanTask(s.R.QueryRowContext(ctx,
+	t, err := scanTask(s.queryRow(ctx, s.R,
 		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, userID))
 	if err != nil {
 		return nil, s.Err("get task", err)
@@ -56,16 +57,16 @@ func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Ta
 }
 
 // UpdateTask implements latch.TaskStore.
-func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate) (*latch.Task, error) {
+func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate, now time.Time) (*latch.Task, error) {
 	query := `UPDATE task SET title = ?, description = ?, updated_at = ?`
-	args := []any{u.Title, u.Description, s.t(s.now())}
+	args := []any{u.Title, u.Description, s.t(now)}
 	if u.Completed != nil {
 		query += `, completed = ?`
 		args = append(args, *u.Completed)
 	}
 	query += ` WHERE id = ? AND user_id = ? RETURNING ` + taskCols
 	args = append(args, id, userID)
-	t, err := scanTask(s.W.QueryRowContext(ctx, s.q(query), args...))
+	t, err := scanTask(s.queryRow(ctx, s.W, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update task", err)
 	}
@@ -74,9 +75,9 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 
 // ToggleTask implements latch.TaskStore. The flip happens in one UPDATE
 // statement, so concurrent toggles serialise on the row.
-func (s *Store) ToggleTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
-	t, err := scanTask(s.W.QueryRowContext(ctx, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
-		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(s.now()), id, userID))
+func (s *Store) ToggleTask(ctx context.Context, userID string, id int64, now time.Time) (*latch.Task, error) {
+	t, err := scanTask(s.queryRow(ctx, s.W, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
+		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(now), id, userID))
 	if err != nil {
 		return nil, s.Err("toggle task", err)
 	}
@@ -172,7 +173,13 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 		}
 	}
 
-	rows, err := qr.QueryContext(ctx, lq.Page, lq.PageArgs...)
+	var rows *sql.Rows
+	var err error
+	if lq.Count == "" {
+		rows, err = s.query(ctx, s.R, lq.Page, lq.PageArgs...)
+	} else {
+		rows, err = qr.QueryContext(ctx, lq.Page, lq.PageArgs...)
+	}
 	if err != nil {
 		return nil, s.Err("list tasks", err)
 	}

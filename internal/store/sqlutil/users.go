@@ -3,6 +3,7 @@ package sqlutil
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/latchhq/latch"
@@ -62,23 +63,29 @@ func scanAccount(r scanner) (*latch.Account, error) {
 
 // stamp normalises a record's timestamps in place, filling zero ones with
 // now, so that the caller's copy equals what a later read returns.
-func stamp(now time.Time, ts ...*time.Time) {
+// stamp normalises the times a caller set on a new row. A zero time is
+// refused with ErrInvalid: stores take every time from their callers and
+// never read a clock.
+func stamp(ts ...*time.Time) error {
 	for _, t := range ts {
 		if t.IsZero() {
-			*t = now
-		} else {
-			*t = Norm(*t)
+			return fmt.Errorf("%w: CreatedAt and UpdatedAt must be set", latch.ErrInvalid)
 		}
+		*t = Norm(*t)
 	}
+	return nil
 }
 
 // CreateUser implements latch.UserStore. a may be nil (a user without a
 // credential account).
 func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account) error {
-	now := s.now()
-	stamp(now, &u.CreatedAt, &u.UpdatedAt)
+	if err := stamp(&u.CreatedAt, &u.UpdatedAt); err != nil {
+		return s.Err("create user", err)
+	}
 	if a != nil {
-		stamp(now, &a.CreatedAt, &a.UpdatedAt)
+		if err := stamp(&a.CreatedAt, &a.UpdatedAt); err != nil {
+			return s.Err("create user", err)
+		}
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO "user" (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`),
@@ -97,7 +104,7 @@ func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account)
 
 // UserByID implements latch.UserStore.
 func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
-	u, err := scanUser(s.R.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), id))
+	u, err := scanUser(s.queryRow(ctx, s.R, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), id))
 	if err != nil {
 		return nil, s.Err("user by id", err)
 	}
@@ -106,7 +113,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
 
 // UserByEmail implements latch.UserStore.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*latch.User, error) {
-	u, err := scanUser(s.R.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
+	u, err := scanUser(s.queryRow(ctx, s.R, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
 	if err != nil {
 		return nil, s.Err("user by email", err)
 	}
@@ -127,7 +134,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, n
 	}
 	query += ` WHERE "id" = ? RETURNING ` + userCols
 	args = append(args, id)
-	out, err := scanUser(s.W.QueryRowContext(ctx, s.q(query), args...))
+	out, err := scanUser(s.queryRow(ctx, s.W, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update user", err)
 	}
@@ -142,7 +149,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 
 // CredentialAccount implements latch.UserStore.
 func (s *Store) CredentialAccount(ctx context.Context, userID string) (*latch.Account, error) {
-	a, err := scanAccount(s.R.QueryRowContext(ctx, s.q(`SELECT `+accountCols+` FROM "account"
+	a, err := scanAccount(s.queryRow(ctx, s.R, s.q(`SELECT `+accountCols+` FROM "account"
 		WHERE "userId" = ? AND "providerId" = ? ORDER BY "createdAt", "id" LIMIT 1`), userID, latch.CredentialProvider))
 	if err != nil {
 		return nil, s.Err("credential account", err)
@@ -158,7 +165,7 @@ func (s *Store) SetPassword(ctx context.Context, userID, hash string, now time.T
 
 // execOne runs a write and reports ErrNotFound when it touched no row.
 func (s *Store) execOne(ctx context.Context, op, query string, args ...any) error {
-	res, err := s.W.ExecContext(ctx, s.q(query), args...)
+	res, err := s.exec(ctx, s.W, s.q(query), args...)
 	if err != nil {
 		return s.Err(op, err)
 	}

@@ -1,0 +1,75 @@
+package sqlutil
+
+import (
+	"context"
+
+	"time"
+
+	"github.com/latchhq/latch"
+)
+
+var _ latch.KeyStore = (*Store)(nil)
+
+// JWKs implements latch.KeyStore.
+func (s *Store) JWKs(ctx context.Context) ([]latch.JWK, error) {
+	rows, err := s.query(ctx, s.R, `SELECT "id", "publicKey", "privateKey", "createdAt", "expiresAt",
+		COALESCE("alg", ''), COALESCE("crv", '') FROM "jwks" ORDER BY "createdAt", "id"`)
+	if err != nil {
+		return nil, s.Err("list jwks", err)
+	}
+	defer rows.Close()
+	var out []latch.JWK
+	for rows.Next() {
+		var (
+			k   latch.JWK
+			cre Time
+			exp NullTime
+		)
+		if err := rows.Scan(&k.ID, &k.PublicKey, &k.PrivateKey, &cre, &exp, &k.Alg, &k.Crv); err != nil {
+			return nil, s.Err("list jwks", err)
+		}
+		k.CreatedAt, k.ExpiresAt = cre.T, exp.T
+		out = append(out, k)
+	}
+	return out, s.Err("list jwks", rows.Err())
+}
+
+// CreateJWK implements latch.KeyStore.
+func (s *Store) CreateJWK(ctx context.Context, k *latch.JWK) error {
+	k.CreatedAt = Norm(k.CreatedAt)
+	var exp any
+	if !k.ExpiresAt.IsZero() {
+		k.ExpiresAt = Norm(k.ExpiresAt)
+		exp = s.t(k.ExpiresAt)
+	}
+	_, err := s.exec(ctx, s.W, s.q(`INSERT INTO "jwks"
+		("id", "publicKey", "privateKey", "createdAt", "expiresAt", "alg", "crv") VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		k.ID, k.PublicKey, k.PrivateKey, s.t(k.CreatedAt), exp, nullable(k.Alg), nullable(k.Crv))
+	return s.Err("create jwk", err)
+}
+
+// ExpireJWKs implements latch.KeyStore.
+func (s *Store) ExpireJWKs(ctx context.Context, keep string, at time.Time) error {
+	t := s.t(at)
+	_, err := s.exec(ctx, s.W, s.q(`UPDATE "jwks" SET "expiresAt" = ?
+		WHERE "id" <> ? AND ("expiresAt" IS NULL OR "expiresAt" > ?)`), t, keep, t)
+	return s.Err("expire jwks", err)
+}
+
+// DeleteJWKsExpiredBefore implements latch.KeyStore.
+func (s *Store) DeleteJWKsExpiredBefore(ctx context.Context, t time.Time) (int, error) {
+	res, err := s.exec(ctx, s.W, s.q(`DELETE FROM "jwks" WHERE "expiresAt" IS NOT NULL AND "expiresAt" < ?`), s.t(t))
+	if err != nil {
+		return 0, s.Err("delete jwks", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), s.Err("delete jwks", err)
+}
+
+// nullable binds "" as NULL.
+func nullable(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
