@@ -184,3 +184,26 @@ func TestTwoInstancesShareRedis(t *testing.T) {
 		_ = jwt2
 	})
 }
+
+// TestNodeSharedRedis runs the real Better Auth with a Redis
+// secondaryStorage (test/node/shared-redis.mjs) beside Latch on the same
+// PostgreSQL database and Redis: each sees the other's sessions, and
+// sign-outs and profile updates on one are seen by the other. Better Auth
+// runs with and without session.storeSessionInDatabase.
+func TestNodeSharedRedis(t *testing.T) {
+	node := requireNode(t)
+	redisURL := testRedisURL(t)
+	for _, storeInDB := range []string{"1", "0"} {
+		t.Run("storeSessionInDatabase="+storeInDB, func(t *testing.T) {
+			dsn := testPostgresURL(t)
+			secret := randomHex(t, 24)
+			prefix := testRedisPrefix()
+			// Better Auth's migrations make the schema first.
+			runNodeScript(t, node, map[string]string{"LATCH_DB": dsn, "LATCH_SECRET": secret, "SHARED_RUN": "r" + randomHex(t, 4)}, "shared-db.mjs", "init")
+			ts := startTestServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret,
+				"REDIS_URL": redisURL, "LATCH_REDIS_PREFIX": prefix})
+			runNodeScript(t, node, map[string]string{"LATCH_DB": dsn, "LATCH_SECRET": secret, "LATCH_URL": ts.URL,
+				"REDIS_URL": redisURL, "REDIS_PREFIX": prefix, "STORE_IN_DB": storeInDB}, "shared-redis.mjs")
+		})
+	}
+}
