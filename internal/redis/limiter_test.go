@@ -64,7 +64,9 @@ func TestLimiterFallback(t *testing.T) {
 		t.Fatalf("3rd request: ok=%v err=%v, want refused by the fallback", ok, err)
 	}
 	st := c.Stats()
-	if st.Up || st.Errors != 1 || st.Fallbacks != 3 {
-		t.Fatalf("stats = %+v, want down, 1 error (then no probe within a second), 3 fallbacks", st)
+	// One error, or more if a slow machine let a second pass and a probe
+	// failed; every one of the three requests fell back.
+	if st.Up || st.Errors < 1 || st.Fallbacks != 3 {
+		t.Fatalf("stats = %+v, want down, at least 1 error, 3 fallbacks", st)
 	}
 }
