@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/store/postgres"
 )
@@ -32,6 +33,7 @@ var settings = []setting{
 	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss, and https turns on __Secure- cookies"},
 	{"DATABASE_URL", "sqlite:LATCH_DATA_DIR/latch.db", "postgres://, postgresql:// or postgresql+asyncpg:// for PostgreSQL; sqlite:PATH, file:PATH or a path for SQLite"},
 	{"LATCH_DATA_DIR", "./data", "directory for the SQLite database and the generated secret"},
+	{"LATCH_ID_FORMAT", "random", "user and session ids, as Better Auth's advanced.database.generateId: random (32 characters), uuid, or serial (integers the database assigns, JWT sub \"42\"); fixed once the database exists"},
 	{"LATCH_ENV", "development", "development or production (production requires an explicit secret)"},
 	{"LATCH_TRUSTED_ORIGINS", "", "comma-separated extra trusted origins (CORS, CSRF and redirect checks); wildcards like https://*.example.com; patterns that match every host are refused"},
 	{"LATCH_RATE_LIMIT", "true", "false turns every rate limit off (for load tests)"},
@@ -67,6 +69,7 @@ type Config struct {
 	DatabaseURL     string // as given (normalised scheme)
 	Postgres        bool
 	SQLitePath      string
+	IDFormat        latch.IDFormat
 	DataDir         string
 	Production      bool
 	TrustedOrigins  []string
@@ -145,6 +148,9 @@ func readConfig(r *envReader) *Config {
 	c.DatabaseURL, c.Postgres, c.SQLitePath, err = parseDatabaseURL(r.computed("DATABASE_URL", ""), c.DataDir)
 	if err != nil {
 		r.bad("DATABASE_URL", "%v", err)
+	}
+	if c.IDFormat, err = latch.ParseIDFormat(strings.ToLower(r.str("LATCH_ID_FORMAT"))); err != nil {
+		r.bad("LATCH_ID_FORMAT", "%v", err)
 	}
 	c.TrustedOrigins = httpsec.ParseList(r.str("LATCH_TRUSTED_ORIGINS"))
 	c.RateLimit = r.boolean("LATCH_RATE_LIMIT")

@@ -77,6 +77,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		verifier = eitherVerifier{first: local, second: verifier}
 	}
 	svc := auth.New(users, sessions)
+	svc.IDs = cfg.IDFormat
 	svc.Now = cfg.Now
 	if cfg.CheckSession {
 		checker := auth.NewSessionChecker(verifier, sessions, cfg.SessionCheckTTL)
@@ -190,10 +191,12 @@ func newKeyRing(cfg *Config, secret string, keys latch.KeyStore) *auth.KeyRing {
 	}
 	return &auth.KeyRing{
 		Store:      keys,
+		IDs:        cfg.IDFormat,
 		Secrets:    append([][]byte{[]byte(secret)}, previousSecrets(cfg)...),
 		Alg:        cfg.JWTAlg,
 		Grace:      cfg.JWTKeyGrace,
 		Activation: cfg.JWTKeyActivate,
-		Options:    []token.Option{token.WithTTL(cfg.JWTTTL), token.WithIssuer(cfg.JWTIssuer), token.WithAudience(cfg.JWTAudience)},
+		Options:    opts,
+		Now:        cfg.Now,
 	}
 }

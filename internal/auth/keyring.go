@@ -23,6 +23,9 @@ import (
 // Set the fields before the first call; Load must succeed before use.
 type KeyRing struct {
 	Store latch.KeyStore
+	// IDs is the format of new key ids, the kids ("": random). With
+	// IDSerial the store assigns them, as Better Auth's jwt plugin does.
+	IDs latch.IDFormat
 	// Secrets decrypt stored private keys, the current secret first (which
 	// also encrypts new ones).
 	Secrets [][]byte
@@ -237,7 +240,7 @@ func (r *KeyRing) create(ctx context.Context, now time.Time) (*latch.JWK, error)
 	if err != nil {
 		return nil, err
 	}
-	id, err := RandomString(IDLength)
+	id, err := newRecordID(r.IDs)
 	if err != nil {
 		return nil, err
 	}

@@ -30,11 +30,7 @@ func (c *call) sessionToken() string {
 			}
 		}
 	}
-	v, ok := c.reqCookies().get(c.jar.name(sessionTokenCookie))
-	if !ok || v == "" {
-		return ""
-	}
-	tok, ok := c.s.verifySigned(v)
+	tok, ok := c.s.signedCookie(c.reqCookies(), c.jar.name(sessionTokenCookie))
 	if !ok {
 		return ""
 	}
@@ -44,11 +40,7 @@ func (c *call) sessionToken() string {
 // dontRemember reports whether the request carries a validly signed,
 // non-empty dont_remember cookie.
 func (c *call) dontRemember() bool {
-	v, ok := c.reqCookies().get(c.jar.name(dontRememberCookie))
-	if !ok || v == "" {
-		return false
-	}
-	val, ok := c.s.verifySigned(v)
+	val, ok := c.s.signedCookie(c.reqCookies(), c.jar.name(dontRememberCookie))
 	return ok && val != ""
 }
 

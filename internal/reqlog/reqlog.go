@@ -52,12 +52,6 @@ func Logger(ctx context.Context) *slog.Logger {
 	return slog.Default()
 }
 
-// WithLogger returns ctx carrying a request id and logger; for tests and
-// non-HTTP callers.
-func WithLogger(ctx context.Context, id string, l *slog.Logger) context.Context {
-	return context.WithValue(ctx, ctxKey{}, &info{id: id, base: l})
-}
-
 // Header is the response (and accepted request) header carrying the id.
 const Header = "X-Request-Id"
 

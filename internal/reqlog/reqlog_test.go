@@ -106,10 +106,6 @@ func TestOutsideRequest(t *testing.T) {
 	if ID(ctx) != "" || Logger(ctx) != slog.Default() {
 		t.Error("outside a request: want empty id and the default logger")
 	}
-	ctx = WithLogger(ctx, "job-1", slog.Default())
-	if ID(ctx) != "job-1" {
-		t.Errorf("WithLogger id %q", ID(ctx))
-	}
 }
 
 // TestNewIDUnique: generated ids are valid, 20 hex digits, and distinct.

@@ -30,7 +30,7 @@ func TestMigrateConcurrentAndTwice(t *testing.T) {
 		}
 	}
 	var n int
-	if err := dbs[0].R.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(ms) {
+	if err := dbs[0].pool.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(ms) {
 		t.Fatalf("schema_migrations rows = %d (%v), want %d", n, err, len(ms))
 	}
 }
@@ -47,14 +47,10 @@ func TestBetterAuthDatabase(t *testing.T) {
 		}
 		return db
 	}
-	ddl, err := migrationFS.ReadFile("migrations/0001_better_auth.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Create the Better Auth tables first, through a raw connection on the
 	// same search_path.
 	raw := adminOn(t, u)
-	if _, err := raw.Exec(strings.ReplaceAll(string(ddl), "if not exists ", "")); err != nil {
+	if _, err := raw.Exec(betterAuthDDL(t, latch.IDRandom)); err != nil {
 		t.Fatalf("Better Auth DDL: %v", err)
 	}
 	if _, err := raw.Exec(`insert into "user" ("id","name","email","emailVerified") values ('u1','Alice','alice@example.com',false);
@@ -86,7 +82,7 @@ func TestBetterAuthDatabase(t *testing.T) {
 func schemaOf(t *testing.T, db *DB) string {
 	t.Helper()
 	var s string
-	if err := db.R.QueryRow(`SELECT current_schema()`).Scan(&s); err != nil {
+	if err := db.pool.QueryRow(`SELECT current_schema()`).Scan(&s); err != nil {
 		t.Fatal(err)
 	}
 	return s

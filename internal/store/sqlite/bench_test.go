@@ -33,7 +33,7 @@ func BenchmarkListTasks(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.W.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		if _, err := db.w.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 			INSERT INTO task (user_id, title, completed, created_at, updated_at)
 			SELECT CASE WHEN i <= 500 THEN 'me' ELSE 'other' || (i % 1000) END, 't' || i, i % 2,
 			strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i || ' seconds'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n`,

@@ -19,7 +19,7 @@ import (
 func countMigrations(t *testing.T, db *DB) int {
 	t.Helper()
 	var n int
-	if err := db.R.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+	if err := db.r.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
 		t.Fatalf("count schema_migrations: %v", err)
 	}
 	return n
@@ -63,12 +63,8 @@ func TestBetterAuthDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ddl, err := migrationFS.ReadFile("migrations/0001_better_auth.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
 	stmts := []string{
-		string(ddlWithoutIfNotExists(ddl)),
+		betterAuthDDL(t, latch.IDRandom),
 		`insert into "user" values ('u1', 'Alice', 'alice@example.com', 0, null, '2026-11-28T06:25:34.041Z', '2026-11-28T06:25:34.041Z')`,
 		`insert into "user" values ('u2', 'Bob', 'bob@example.com', 1, 'https://x/y.png', '2026-11-28T06:25:34Z', 1764311134041)`,
 		`insert into "account" ("id","accountId","providerId","userId","password","createdAt","updatedAt")
@@ -111,7 +107,7 @@ func TestBetterAuthDatabase(t *testing.T) {
 	if err := db.CreateTask(ctx, tk, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.W.Exec(`DELETE FROM "user" WHERE id = 'u1'`); err != nil {
+	if _, err := db.w.Exec(`DELETE FROM "user" WHERE id = 'u1'`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.GetTask(ctx, "u1", tk.ID); !errors.Is(err, latch.ErrNotFound) {
@@ -167,7 +163,7 @@ func TestStoredForms(t *testing.T) {
 		{query: `SELECT typeof(completed) || ':' || completed FROM task`, want: "integer:0"},
 	} {
 		var got string
-		if err := db.R.QueryRow(tc.query).Scan(&got); err != nil {
+		if err := db.r.QueryRow(tc.query).Scan(&got); err != nil {
 			t.Fatalf("%s: %v", tc.query, err)
 		}
 		if got != tc.want {
@@ -175,7 +171,7 @@ func TestStoredForms(t *testing.T) {
 		}
 	}
 	var created string
-	if err := db.R.QueryRow(`SELECT created_at FROM task`).Scan(&created); err != nil {
+	if err := db.r.QueryRow(`SELECT created_at FROM task`).Scan(&created); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := time.Parse(sqlutil.TimeLayout, created); err != nil || len(created) != len(sqlutil.TimeLayout) {

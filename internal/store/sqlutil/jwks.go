@@ -12,7 +12,7 @@ var _ latch.KeyStore = (*Store)(nil)
 
 // JWKs implements latch.KeyStore.
 func (s *Store) JWKs(ctx context.Context) ([]latch.JWK, error) {
-	rows, err := s.query(ctx, s.R, `SELECT "id", "publicKey", "privateKey", "createdAt", "expiresAt",
+	rows, err := s.query(ctx, s.r, `SELECT "id", "publicKey", "privateKey", "createdAt", "expiresAt",
 		COALESCE("alg", ''), COALESCE("crv", '') FROM "jwks" ORDER BY "createdAt", "id"`)
 	if err != nil {
 		return nil, s.Err("list jwks", err)
@@ -34,7 +34,8 @@ func (s *Store) JWKs(ctx context.Context) ([]latch.JWK, error) {
 	return out, s.Err("list jwks", rows.Err())
 }
 
-// CreateJWK implements latch.KeyStore.
+// CreateJWK implements latch.KeyStore. With serial ids an empty k.ID is
+// assigned by the database (Better Auth's kid is then "1", "2", ...).
 func (s *Store) CreateJWK(ctx context.Context, k *latch.JWK) error {
 	k.CreatedAt = Norm(k.CreatedAt)
 	var exp any
@@ -42,23 +43,29 @@ func (s *Store) CreateJWK(ctx context.Context, k *latch.JWK) error {
 		k.ExpiresAt = Norm(k.ExpiresAt)
 		exp = s.t(k.ExpiresAt)
 	}
-	_, err := s.exec(ctx, s.W, s.q(`INSERT INTO "jwks"
-		("id", "publicKey", "privateKey", "createdAt", "expiresAt", "alg", "crv") VALUES (?, ?, ?, ?, ?, ?, ?)`),
-		k.ID, k.PublicKey, k.PrivateKey, s.t(k.CreatedAt), exp, nullable(k.Alg), nullable(k.Crv))
+	err := s.insertRow(ctx, s.w, "jwks", []string{`"publicKey"`, `"privateKey"`, `"createdAt"`, `"expiresAt"`, `"alg"`, `"crv"`},
+		[]any{k.PublicKey, k.PrivateKey, s.t(k.CreatedAt), exp, nullable(k.Alg), nullable(k.Crv)}, &k.ID)
 	return s.Err("create jwk", err)
 }
 
 // ExpireJWKs implements latch.KeyStore.
 func (s *Store) ExpireJWKs(ctx context.Context, keep string, at time.Time) error {
 	t := s.t(at)
-	_, err := s.exec(ctx, s.W, s.q(`UPDATE "jwks" SET "expiresAt" = ?
-		WHERE "id" <> ? AND ("expiresAt" IS NULL OR "expiresAt" > ?)`), t, keep, t)
+	arg, ok := s.idArg(keep)
+	if !ok {
+		// No key has that id: every key expires.
+		_, err := s.exec(ctx, s.w, s.q(`UPDATE "jwks" SET "expiresAt" = ?
+			WHERE "expiresAt" IS NULL OR "expiresAt" > ?`), t, t)
+		return s.Err("expire jwks", err)
+	}
+	_, err := s.exec(ctx, s.w, s.q(`UPDATE "jwks" SET "expiresAt" = ?
+		WHERE "id" <> ? AND ("expiresAt" IS NULL OR "expiresAt" > ?)`), t, arg, t)
 	return s.Err("expire jwks", err)
 }
 
 // DeleteJWKsExpiredBefore implements latch.KeyStore.
 func (s *Store) DeleteJWKsExpiredBefore(ctx context.Context, t time.Time) (int, error) {
-	res, err := s.exec(ctx, s.W, s.q(`DELETE FROM "jwks" WHERE "expiresAt" IS NOT NULL AND "expiresAt" < ?`), s.t(t))
+	res, err := s.exec(ctx, s.w, s.q(`DELETE FROM "jwks" WHERE "expiresAt" IS NOT NULL AND "expiresAt" < ?`), s.t(t))
 	if err != nil {
 		return 0, s.Err("delete jwks", err)
 	}

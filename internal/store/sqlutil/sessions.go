@@ -43,10 +43,12 @@ func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
 		return s.Err("create session", err)
 	}
 	x.ExpiresAt = Norm(x.ExpiresAt)
-	_, err := s.exec(ctx, s.W, s.q(`INSERT INTO "session"
-		("id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent")
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		x.ID, x.Token, x.UserID, s.t(x.ExpiresAt), s.t(x.CreatedAt), s.t(x.UpdatedAt), x.IPAddress, x.UserAgent)
+	owner, ok := s.idArg(x.UserID)
+	if !ok {
+		return s.Err("create session", latch.ErrNotFound)
+	}
+	err := s.insertRow(ctx, s.w, "session", []string{`"token"`, `"userId"`, `"expiresAt"`, `"createdAt"`, `"updatedAt"`, `"ipAddress"`, `"userAgent"`},
+		[]any{x.Token, owner, s.t(x.ExpiresAt), s.t(x.CreatedAt), s.t(x.UpdatedAt), x.IPAddress, x.UserAgent}, &x.ID)
 	return s.Err("create session", err)
 }
 
@@ -56,7 +58,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Sessio
 		sr sessionRow
 		ur userRow
 	)
-	err := s.queryRow(ctx, s.R, s.q(`SELECT `+sessionCols+`, `+joinedUserCols+`
+	err := s.queryRow(ctx, s.r, s.q(`SELECT `+sessionCols+`, `+joinedUserCols+`
 		FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ?`), token).
 		Scan(append(sr.dest(), ur.dest()...)...)
 	if err != nil {
@@ -67,7 +69,11 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Sessio
 
 // SessionByID implements latch.SessionStore.
 func (s *Store) SessionByID(ctx context.Context, id string) (*latch.Session, error) {
-	x, err := scanSession(s.queryRow(ctx, s.R, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), id))
+	arg, ok := s.idArg(id)
+	if !ok {
+		return nil, s.Err("session by id", latch.ErrNotFound)
+	}
+	x, err := scanSession(s.queryRow(ctx, s.r, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), arg))
 	if err != nil {
 		return nil, s.Err("session by id", err)
 	}
@@ -84,8 +90,12 @@ func (s *Store) ExtendSession(ctx context.Context, token string, expiresAt, now 
 // decoding, in Go, so that rows written by Better Auth in any timestamp
 // form it may use are judged correctly.
 func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) ([]latch.Session, error) {
-	rows, err := s.query(ctx, s.R, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
-		ORDER BY s."createdAt", s."id"`), userID)
+	arg, ok := s.idArg(userID)
+	if !ok {
+		return []latch.Session{}, nil
+	}
+	rows, err := s.query(ctx, s.r, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
+		ORDER BY s."createdAt", s."id"`), arg)
 	if err != nil {
 		return nil, s.Err("list sessions", err)
 	}
@@ -111,15 +121,19 @@ func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) 
 func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
 	var err error
 	if userID == "" {
-		_, err = s.exec(ctx, s.W, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
-	} else {
-		_, err = s.exec(ctx, s.W, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, userID)
+		_, err = s.exec(ctx, s.w, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
+	} else if arg, ok := s.idArg(userID); ok {
+		_, err = s.exec(ctx, s.w, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, arg)
 	}
 	return s.Err("delete session", err)
 }
 
 // DeleteUserSessions implements latch.SessionStore.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep string) error {
-	_, err := s.exec(ctx, s.W, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), userID, keep)
+	arg, ok := s.idArg(userID)
+	if !ok {
+		return nil
+	}
+	_, err := s.exec(ctx, s.w, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), arg, keep)
 	return s.Err("delete user sessions", err)
 }

@@ -90,7 +90,3 @@ func (s *Store) exec(ctx context.Context, db *sql.DB, query string, args ...any)
 	}
 	return db.ExecContext(ctx, query, args...)
 }
-
-// CloseStatements closes the cached prepared statements; call it before
-// closing the pools.
-func (s *Store) CloseStatements() error { return s.stmts.close() }

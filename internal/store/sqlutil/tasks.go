@@ -35,10 +35,14 @@ func scanTask(r scanner) (*latch.Task, error) {
 
 // CreateTask implements latch.TaskStore.
 func (s *Store) CreateTask(ctx context.Context, t *latch.Task, now time.Time) error {
+	owner, err := s.ownerArg(t.UserID)
+	if err != nil {
+		return s.Err("create task", err)
+	}
 	now = Norm(now)
-	err := s.queryRow(ctx, s.W, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
+	err = s.queryRow(ctx, s.w, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-		t.UserID, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
+		owner, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
 	if err != nil {
 		return s.Err("create task", err)
 	}
@@ -48,8 +52,12 @@ func (s *Store) CreateTask(ctx context.Context, t *latch.Task, now time.Time) er
 
 // GetTask implements latch.TaskStore.
 func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
-	t, err := scanTask(s.queryRow(ctx, s.R,
-		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, userID))
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return nil, s.Err("get task", err)
+	}
+	t, err := scanTask(s.queryRow(ctx, s.r,
+		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, owner))
 	if err != nil {
 		return nil, s.Err("get task", err)
 	}
@@ -58,6 +66,10 @@ func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Ta
 
 // UpdateTask implements latch.TaskStore.
 func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate, now time.Time) (*latch.Task, error) {
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return nil, s.Err("update task", err)
+	}
 	query := `UPDATE task SET title = ?, description = ?, updated_at = ?`
 	args := []any{u.Title, u.Description, s.t(now)}
 	if u.Completed != nil {
@@ -65,8 +77,8 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 		args = append(args, *u.Completed)
 	}
 	query += ` WHERE id = ? AND user_id = ? RETURNING ` + taskCols
-	args = append(args, id, userID)
-	t, err := scanTask(s.queryRow(ctx, s.W, s.q(query), args...))
+	args = append(args, id, owner)
+	t, err := scanTask(s.queryRow(ctx, s.w, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update task", err)
 	}
@@ -76,8 +88,12 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 // ToggleTask implements latch.TaskStore. The flip happens in one UPDATE
 // statement, so concurrent toggles serialise on the row.
 func (s *Store) ToggleTask(ctx context.Context, userID string, id int64, now time.Time) (*latch.Task, error) {
-	t, err := scanTask(s.queryRow(ctx, s.W, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
-		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(now), id, userID))
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return nil, s.Err("toggle task", err)
+	}
+	t, err := scanTask(s.queryRow(ctx, s.w, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
+		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(now), id, owner))
 	if err != nil {
 		return nil, s.Err("toggle task", err)
 	}
@@ -86,7 +102,11 @@ func (s *Store) ToggleTask(ctx context.Context, userID string, id int64, now tim
 
 // DeleteTask implements latch.TaskStore.
 func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
-	return s.execOne(ctx, "delete task", `DELETE FROM task WHERE id = ? AND user_id = ?`, id, userID)
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return s.Err("delete task", err)
+	}
+	return s.execOne(ctx, "delete task", `DELETE FROM task WHERE id = ? AND user_id = ?`, id, owner)
 }
 
 // ListQuery is the SQL of one listing: the page query (fetching one row
@@ -115,7 +135,11 @@ func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 	limit = min(limit, latch.MaxPageSize)
 
 	where := ` WHERE user_id = ?`
-	args := []any{f.UserID}
+	var owner any = f.UserID
+	if arg, ok := s.idArg(f.UserID); ok {
+		owner = arg
+	}
+	args := []any{owner}
 	switch f.Status {
 	case latch.StatusPending:
 		where += ` AND completed = ?`
@@ -155,14 +179,17 @@ func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 
 // ListTasks implements latch.TaskStore (see ListQuery for the SQL).
 func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskPage, error) {
+	if _, err := s.ownerArg(f.UserID); err != nil {
+		return nil, s.Err("list tasks", err)
+	}
 	lq := s.BuildList(f)
 	page := &latch.TaskPage{Tasks: []latch.Task{}, Total: -1}
 
 	// An offset page also counts the matching rows; both statements run in
 	// one read-only snapshot so that Total agrees with the page.
-	var qr querier = s.R
+	var qr querier = s.r
 	if lq.Count != "" {
-		tx, err := s.R.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		tx, err := s.r.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 		if err != nil {
 			return nil, s.Err("list tasks", err)
 		}
@@ -176,7 +203,7 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 	var rows *sql.Rows
 	var err error
 	if lq.Count == "" {
-		rows, err = s.query(ctx, s.R, lq.Page, lq.PageArgs...)
+		rows, err = s.query(ctx, s.r, lq.Page, lq.PageArgs...)
 	} else {
 		rows, err = qr.QueryContext(ctx, lq.Page, lq.PageArgs...)
 	}
