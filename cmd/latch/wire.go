@@ -49,17 +49,11 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		users, sessions = rs, rs
 	}
 
-	// The task API's verifier: HS256 with the shared secret, optionally
-	// JWKS-signed tokens too, optionally a live-session check on sid.
-	var verifier token.Verifier = tokens
-	if cfg.JWKSURL != "" {
-		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Now: cfg.Now}, verifyOptions(cfg)...)
-		if err != nil {
-			a.Close()
-			return nil, fmt.Errorf("%w: LATCH_JWKS_URL: %w", errConfig, err)
-		}
-		verifier = eitherVerifier{first: tokens, second: remote}
-	}
+	// The task API's verifier: this Latch's own tokens (HS256 with the
+	// shared secret, the key ring when asymmetric), with the live-session
+	// check on their sid; then, optionally, tokens of another issuer
+	// through LATCH_JWKS_URL, whose sid names no session here.
+	var local token.Verifier = tokens
 	var ring *auth.KeyRing
 	if cfg.JWTAlg != "HS256" {
 		// Asymmetric tokens: signed with the newest key in the jwks table
@@ -69,18 +63,27 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 			a.Close()
 			return nil, fmt.Errorf("load signing keys: %w", err)
 		}
-		local, err := token.NewKeySetVerifier(ring, verifyOptions(cfg)...)
+		rv, err := token.NewKeySetVerifier(ring, verifyOptions(cfg)...)
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("%w: %w", errConfig, err)
 		}
-		verifier = eitherVerifier{first: local, second: verifier}
+		local = eitherVerifier{first: rv, second: tokens}
+	}
+	var remote token.Verifier
+	if cfg.JWKSURL != "" {
+		r, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Now: cfg.Now}, verifyOptions(cfg)...)
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("%w: LATCH_JWKS_URL: %w", errConfig, err)
+		}
+		remote = r
 	}
 	svc := auth.New(users, sessions)
 	svc.IDs = cfg.IDFormat
 	svc.Now = cfg.Now
 	if cfg.CheckSession {
-		checker := auth.NewSessionChecker(verifier, sessions, cfg.SessionCheckTTL)
+		checker := auth.NewSessionChecker(local, sessions, cfg.SessionCheckTTL)
 		checker.Now = cfg.Now
 		svc.OnRevoke = checker.Invalidate
 		if a.redis != nil {
@@ -91,7 +94,11 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 			a.stop = append(a.stop, cancel)
 			n.Subscribe(subCtx, checker.Invalidate)
 		}
-		verifier = checker
+		local = checker
+	}
+	verifier := local
+	if remote != nil {
+		verifier = eitherVerifier{first: local, second: remote}
 	}
 
 	clientIP := httpsec.ClientIP{Header: cfg.IPHeader, TrustedProxies: cfg.TrustedProxies}
