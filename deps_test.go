@@ -64,6 +64,8 @@ func TestImportDirection(t *testing.T) {
 		{pkg: "internal/tasks", allowed: []string{"."}, forbidden: []string{"net/http", "database/sql"}},
 		{pkg: "internal/auth", allowed: []string{".", "token", "internal/reqlog"}, forbidden: []string{"database/sql"}},
 		{pkg: "internal/ratelimit", allowed: []string{"."}},
+		{pkg: "internal/ratelimit/ratelimittest", allowed: []string{"."}}, // imported only by _test.go files
+		{pkg: "internal/redis", allowed: []string{"."}},                   // the only importer of the Redis client
 		{pkg: "internal/httpsec", allowed: []string{".", "internal/reqlog"}},
 		{pkg: "internal/reqlog", allowed: nil},
 		{pkg: "internal/pgtest", allowed: nil},   // imported only by _test.go files
@@ -141,6 +143,18 @@ func TestPackageDocs(t *testing.T) {
 	for _, p := range listPackages(t) {
 		if strings.TrimSpace(p.doc) == "" {
 			t.Errorf("package %s has no doc comment", rel(p.path))
+		}
+	}
+}
+
+// TestRedisClientOnlyInRedisPackage keeps the Redis client behind
+// internal/redis (style.md: one package per dependency).
+func TestRedisClientOnlyInRedisPackage(t *testing.T) {
+	for _, p := range listPackages(t) {
+		for _, imp := range p.imports {
+			if strings.HasPrefix(imp, "github.com/redis/") && rel(p.path) != "internal/redis" {
+				t.Errorf("%s imports %s; only internal/redis may", rel(p.path), imp)
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/latchhq/latch/internal/redis"
 	"github.com/latchhq/latch/internal/reqlog"
 )
 
@@ -22,17 +23,34 @@ type app struct {
 	// closers run at Close, before the database closes (the mail
 	// queue drains first).
 	closers []func()
+	redis   *redis.Client // nil without REDIS_URL
+	stop    []func()      // background work to end on Close
+}
+
+// RedisStats returns the Redis counters (errors, fallbacks, up) for
+// metrics; ok is false without REDIS_URL.
+func (a *app) RedisStats() (st redis.Stats, ok bool) {
+	if a.redis == nil {
+		return redis.Stats{}, false
+	}
+	return a.redis.Stats(), true
 }
 
 // Handler returns the root handler.
 func (a *app) Handler() http.Handler { return a.handler }
 
-// Close releases the database.
+// Close releases the database and Redis.
 func (a *app) Close() {
+	for _, f := range a.stop {
+		f()
+	}
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		a.closers[i]()
 	}
 	a.closers = nil
+	if a.redis != nil {
+		a.redis.Close()
+	}
 	if a.store != nil {
 		if err := a.store.Close(); err != nil {
 			a.log.Warn("close database", "err", err)

@@ -42,8 +42,10 @@ var settings = []setting{
 	{"LATCH_TASK_RATE_LIMIT", "600", "task API requests per user per minute"},
 	{"LATCH_IP_HEADER", "", "header carrying the client IP from a trusted proxy (e.g. X-Forwarded-For); requires LATCH_TRUSTED_PROXIES (refused at start-up without it); empty: the connection address"},
 	{"LATCH_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs allowed in an IP header chain"},
-	{"LATCH_CHECK_SESSION", "false", "true: the task API also rejects JWTs whose session (sid) has ended"},
-	{"LATCH_SESSION_CHECK_TTL", "10s", "how long the task API caches a session check (LATCH_CHECK_SESSION=true); 0: no cache, every request reads the session"},
+	{"LATCH_CHECK_SESSION", "true", "the task API rejects JWTs whose session (sid) has ended (sign-out, revoke, password change); tokens without sid are not affected; false: a JWT lives until its exp"},
+	{"LATCH_SESSION_CHECK_TTL", "10s", "how long the task API caches a session check; without Redis, how long another instance may still accept the JWT of a session ended elsewhere; 0: no cache, every request reads the session"},
+	{"REDIS_URL", "", "redis:// or rediss:// URL: share rate limits, sessions (Better Auth's secondaryStorage format) and sign-outs between instances; empty: everything stays in this process"},
+	{"LATCH_REDIS_PREFIX", "", "prefix of every Redis key (empty like Better Auth's core; better-auth: like @better-auth/redis-storage)"},
 	{"LATCH_JWT_TTL", "168h", "lifetime of issued JWTs"},
 	{"LATCH_JWT_LEEWAY", "30s", "clock skew allowed when verifying exp/nbf/iat (at most 60s)"},
 	{"LATCH_JWT_ISSUER", "origin of BETTER_AUTH_URL", "iss written into issued JWTs"},
@@ -85,6 +87,8 @@ type Config struct {
 	IPHeader        string
 	TrustedProxies  []netip.Prefix
 	CheckSession    bool
+	RedisURL        string
+	RedisPrefix     string
 	SessionCheckTTL time.Duration
 	JWTTTL          time.Duration
 	JWTLeeway       time.Duration
@@ -178,6 +182,11 @@ func readConfig(r *envReader) *Config {
 			"list the proxies' IPs or CIDRs in LATCH_TRUSTED_PROXIES (e.g. 127.0.0.1 for a proxy on this host), or unset LATCH_IP_HEADER")
 	}
 	c.CheckSession = r.boolean("LATCH_CHECK_SESSION")
+	c.RedisURL = r.str("REDIS_URL")
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		r.bad("REDIS_URL", "want a redis:// or rediss:// URL (the value is not shown)")
+	}
+	c.RedisPrefix = r.str("LATCH_REDIS_PREFIX")
 	c.SessionCheckTTL = r.duration("LATCH_SESSION_CHECK_TTL", 0, time.Hour)
 	c.JWTTTL = r.duration("LATCH_JWT_TTL", time.Minute, 90*24*time.Hour)
 	c.JWTLeeway = r.duration("LATCH_JWT_LEEWAY", 0, time.Minute)

@@ -59,7 +59,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if c.Addr != ":8000" || c.Origin != "http://localhost:8000" || c.Postgres || c.SQLitePath != "./data/latch.db" {
 		t.Errorf("defaults: addr %q origin %q postgres %v sqlite %q", c.Addr, c.Origin, c.Postgres, c.SQLitePath)
 	}
-	if !c.RateLimit || c.TaskRateLimit != 600 || c.CheckSession || c.JWTTTL != 7*24*time.Hour || c.JWTLeeway > time.Minute {
+	if !c.RateLimit || c.TaskRateLimit != 600 || !c.CheckSession || c.JWTTTL != 7*24*time.Hour || c.JWTLeeway > time.Minute {
 		t.Errorf("defaults: %+v", c)
 	}
 	if c.JWTIssuer != c.Origin || c.JWTAudience != "" || c.RequireIssAud {

@@ -13,6 +13,7 @@ import (
 	"github.com/latchhq/latch/internal/httpapi"
 	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/ratelimit"
+	"github.com/latchhq/latch/internal/redis"
 	"github.com/latchhq/latch/internal/reqlog"
 	"github.com/latchhq/latch/internal/web"
 	"github.com/latchhq/latch/token"
@@ -36,18 +37,23 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, store: st, storeKind: kind}
-
-	// The task API's verifier: HS256 with the shared secret, optionally
-	// JWKS-signed tokens too, optionally a live-session check on sid.
-	var verifier token.Verifier = tokens
-	if cfg.JWKSURL != "" {
-		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Now: cfg.Now}, verifyOptions(cfg)...)
-		if err != nil {
+	var users latch.UserStore = st
+	var sessions latch.SessionStore = st
+	if cfg.RedisURL != "" {
+		if a.redis, err = redis.Open(cfg.RedisURL, cfg.RedisPrefix, log); err != nil {
 			a.Close()
-			return nil, fmt.Errorf("%w: LATCH_JWKS_URL: %w", errConfig, err)
+			return nil, fmt.Errorf("%w: REDIS_URL: %w", errConfig, err)
 		}
-		verifier = eitherVerifier{first: tokens, second: remote}
+		rs := redis.NewStore(a.redis, st, st, auth.DefaultExpiresIn)
+		rs.Now = cfg.Now
+		users, sessions = rs, rs
 	}
+
+	// The task API's verifier: this Latch's own tokens (HS256 with the
+	// shared secret, the key ring when asymmetric), with the live-session
+	// check on their sid; then, optionally, tokens of another issuer
+	// through LATCH_JWKS_URL, whose sid names no session here.
+	var local token.Verifier = tokens
 	var ring *auth.KeyRing
 	if cfg.JWTAlg != "HS256" {
 		// Asymmetric tokens: signed with the newest key in the jwks table
@@ -57,14 +63,23 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 			a.Close()
 			return nil, fmt.Errorf("load signing keys: %w", err)
 		}
-		local, err := token.NewKeySetVerifier(ring, verifyOptions(cfg)...)
+		rv, err := token.NewKeySetVerifier(ring, verifyOptions(cfg)...)
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("%w: %w", errConfig, err)
 		}
-		verifier = eitherVerifier{first: local, second: verifier}
+		local = eitherVerifier{first: rv, second: tokens}
 	}
-	svc := auth.New(st, st)
+	var remote token.Verifier
+	if cfg.JWKSURL != "" {
+		r, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Now: cfg.Now}, verifyOptions(cfg)...)
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("%w: LATCH_JWKS_URL: %w", errConfig, err)
+		}
+		remote = r
+	}
+	svc := auth.New(users, sessions)
 	svc.IDs = cfg.IDFormat
 	svc.Now = cfg.Now
 	if err := a.wireMail(svc, secret); err != nil {
@@ -72,17 +87,34 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		return nil, err
 	}
 	if cfg.CheckSession {
-		checker := auth.NewSessionChecker(verifier, st, cfg.SessionCheckTTL)
+		checker := auth.NewSessionChecker(local, sessions, cfg.SessionCheckTTL)
 		checker.Now = cfg.Now
 		svc.OnRevoke = checker.Invalidate
-		verifier = checker
+		if a.redis != nil {
+			// Every instance hears of a session ended anywhere at once.
+			n := redis.NewNotifier(a.redis)
+			svc.OnRevoke = func(ids ...string) { checker.Invalidate(ids...); n.Publish(ids...) }
+			subCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+			a.stop = append(a.stop, cancel)
+			n.Subscribe(subCtx, checker.Invalidate)
+		}
+		local = checker
+	}
+	verifier := local
+	if remote != nil {
+		verifier = eitherVerifier{first: local, second: remote}
 	}
 
 	clientIP := httpsec.ClientIP{Header: cfg.IPHeader, TrustedProxies: cfg.TrustedProxies}
-	var limiter *ratelimit.Memory
+	var limiter latch.RateLimiter
 	if cfg.RateLimit {
-		limiter = ratelimit.New()
-		limiter.Now = cfg.Now
+		mem := ratelimit.New()
+		mem.Now = cfg.Now
+		limiter = mem
+		if a.redis != nil {
+			// Shared by every instance; this process's own while Redis is down.
+			limiter = redis.NewLimiter(a.redis, mem)
+		}
 	}
 
 	authSrv := &authhttp.Server{

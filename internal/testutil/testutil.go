@@ -1,6 +1,7 @@
 // Package testutil holds small helpers shared by the tests of several
-// packages: a settable clock and a concurrency-safe log buffer. Only
-// _test.go files import it.
+// packages: a settable clock, a concurrency-safe log buffer and a TCP proxy
+// that can cut a connection to a server (Redis). Only _test.go files
+// import it.
 package testutil
 
 import (

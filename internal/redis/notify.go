@@ -1,0 +1,68 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// channel is the pub/sub channel (prefixed) of ended-session notices.
+const channel = "latch:sessions-ended"
+
+// Notifier sends and receives notices of ended sessions between Latch
+// instances over Redis pub/sub: the payload is a JSON array of session
+// ids. A notice lost while Redis is down costs nothing worse than the
+// session checker's cache lifetime.
+type Notifier struct {
+	c *Client
+}
+
+// NewNotifier returns a Notifier on c.
+func NewNotifier(c *Client) *Notifier { return &Notifier{c: c} }
+
+// Publish announces that these sessions ended. It waits at most half a
+// second, so that a sign-out is known everywhere by the time it answers;
+// a failure is counted and logged by the Client, never returned.
+func (n *Notifier) Publish(ids ...string) {
+	if len(ids) == 0 || !n.c.usable() {
+		return
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	n.c.result(ctx, "publish", n.c.rdb.Publish(ctx, n.c.key(channel), b).Err())
+}
+
+// Subscribe calls fn with the ids of every notice (its own included)
+// until ctx is cancelled; the client reconnects by itself after an
+// outage. It returns once the subscription is confirmed or ctx ends, so
+// notices published after it returns are received.
+func (n *Notifier) Subscribe(ctx context.Context, fn func(ids ...string)) {
+	ps := n.c.rdb.Subscribe(ctx, n.c.key(channel))
+	rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	if _, err := ps.Receive(rctx); err != nil {
+		n.c.log.Warn("redis: subscribe to session notices failed; retrying in the background", "err", err)
+	}
+	cancel()
+	go func() {
+		defer ps.Close()
+		ch := ps.Channel()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case m, ok := <-ch:
+				if !ok {
+					return
+				}
+				var ids []string
+				if json.Unmarshal([]byte(m.Payload), &ids) == nil && len(ids) > 0 {
+					fn(ids...)
+				}
+			}
+		}
+	}()
+}
