@@ -43,7 +43,10 @@ func (s *Service) DeleteUser(ctx context.Context, sess *latch.Session, u *latch.
 		if !hasPassword {
 			return "", ErrCredentialAccountNotFound
 		}
-		ok, err := s.hasher().Verify(*acct.Password, in.Password)
+		ok, err := s.verify(ctx, *acct.Password, in.Password)
+		if notHashed(err) {
+			return "", err
+		}
 		if err != nil || !ok {
 			logEvent(ctx, slog.LevelWarn, "delete_user_refused", u.ID, slog.String("reason", "wrong_password"))
 			return "", ErrInvalidPassword

@@ -170,7 +170,7 @@ func (s *Service) ResetPassword(ctx context.Context, tok, newPassword string) er
 	} else if err != nil {
 		return fmt.Errorf("auth: reset user lookup: %w", err)
 	}
-	hash, err := s.hasher().Hash(newPassword)
+	hash, err := s.hash(ctx, newPassword)
 	if err != nil {
 		return err
 	}

@@ -247,7 +247,9 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 			// Better Auth's generic answer: the same shape as a new
 			// account (a synthetic user, no session), after the same
 			// hashing work, so that sign-up does not reveal the email.
-			_, _ = s.hasher().Hash(in.Password)
+			if _, err := s.hash(ctx, in.Password); notHashed(err) {
+				return nil, nil, err
+			}
 			id, err := NewID()
 			if err != nil {
 				return nil, nil, err
