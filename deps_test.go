@@ -69,6 +69,8 @@ func TestImportDirection(t *testing.T) {
 		{pkg: "internal/pgtest", allowed: nil},   // imported only by _test.go files
 		{pkg: "internal/testutil", allowed: nil}, // imported only by _test.go files
 		{pkg: "internal/web", allowed: nil},
+		{pkg: "internal/mail", allowed: []string{"."}, forbidden: []string{"net/http", "database/sql"}},
+		{pkg: "internal/mail/smtptest", allowed: nil}, // imported only by _test.go files
 		{pkg: "internal/httpapi", allowed: []string{".", "internal/tasks", "token", "token/tokenhttp", "internal/reqlog"}},
 		{pkg: "internal/authhttp", allowed: []string{".", "internal/auth", "internal/httpsec", "token", "internal/reqlog"}},
 		{pkg: "cmd/latch", allowed: []string{"*"}},
@@ -101,7 +103,7 @@ func TestImportDirection(t *testing.T) {
 				continue
 			}
 			ir := rel(imp)
-			if ir == "internal/pgtest" || ir == "internal/testutil" {
+			if ir == "internal/pgtest" || ir == "internal/testutil" || ir == "internal/mail/smtptest" {
 				t.Errorf("%s imports the test helper %s outside a _test.go file", r, ir)
 			}
 			if strings.HasPrefix(ir, "cmd/") {

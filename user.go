@@ -51,6 +51,9 @@ type Session struct {
 type UserUpdate struct {
 	Name  *string
 	Image **string // set to a nil *string to clear the image
+	// Email, already lower-cased; a duplicate yields ErrConflict.
+	Email         *string
+	EmailVerified *bool
 }
 
 // UserStore persists users and their accounts.
@@ -67,8 +70,8 @@ type UserStore interface {
 	// UpdateUser applies u, sets UpdatedAt = now and returns the new row;
 	// ErrNotFound when absent.
 	UpdateUser(ctx context.Context, id string, u UserUpdate, now time.Time) (*User, error)
-	// DeleteUser removes the user; sessions, accounts and tasks go with
-	// it. ErrNotFound when absent.
+	// DeleteUser removes the user with their sessions, accounts and tasks
+	// in one transaction. ErrNotFound when absent.
 	DeleteUser(ctx context.Context, id string) error
 	// CredentialAccount returns the user's account with providerId
 	// "credential", or ErrNotFound.

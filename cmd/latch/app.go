@@ -19,6 +19,9 @@ type app struct {
 	store     appStore
 	storeKind string
 	handler   http.Handler
+	// closers run at Close, before the database closes (the mail
+	// queue drains first).
+	closers []func()
 }
 
 // Handler returns the root handler.
@@ -26,6 +29,10 @@ func (a *app) Handler() http.Handler { return a.handler }
 
 // Close releases the database.
 func (a *app) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
 	if a.store != nil {
 		if err := a.store.Close(); err != nil {
 			a.log.Warn("close database", "err", err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	netmail "net/mail"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/httpsec"
+	"github.com/latchhq/latch/internal/mail"
 	"github.com/latchhq/latch/internal/store/postgres"
 )
 
@@ -38,7 +40,7 @@ var settings = []setting{
 	{"LATCH_TRUSTED_ORIGINS", "", "comma-separated extra trusted origins (CORS, CSRF and redirect checks); wildcards like https://*.example.com; patterns that match every host are refused"},
 	{"LATCH_RATE_LIMIT", "true", "false turns every rate limit off (for load tests)"},
 	{"LATCH_TASK_RATE_LIMIT", "600", "task API requests per user per minute"},
-	{"LATCH_IP_HEADER", "", "header carrying the client IP from a trusted proxy (e.g. X-Forwarded-For); empty: the connection address"},
+	{"LATCH_IP_HEADER", "", "header carrying the client IP from a trusted proxy (e.g. X-Forwarded-For); requires LATCH_TRUSTED_PROXIES (refused at start-up without it); empty: the connection address"},
 	{"LATCH_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs allowed in an IP header chain"},
 	{"LATCH_CHECK_SESSION", "false", "true: the task API also rejects JWTs whose session (sid) has ended"},
 	{"LATCH_SESSION_CHECK_TTL", "10s", "how long the task API caches a session check (LATCH_CHECK_SESSION=true); 0: no cache, every request reads the session"},
@@ -51,6 +53,13 @@ var settings = []setting{
 	{"LATCH_JWT_KEY_GRACE", "LATCH_JWT_TTL + LATCH_JWT_LEEWAY", "how long a rotated signing key stays in the JWKS (asymmetric LATCH_JWT_ALG)"},
 	{"LATCH_JWT_KEY_ACTIVATION", "5m", "how long a new signing key is published in the JWKS before it signs (`latch keys rotate`), so that verifiers with a cached JWKS know it"},
 	{"LATCH_JWKS_URL", "", "also accept asymmetric JWTs (EdDSA, ES256, RS256, ...) verified against this JWKS, e.g. Better Auth's /api/auth/jwks"},
+	{"LATCH_SMTP_URL", "", "SMTP server for account mail: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (implicit TLS); credentials never go over plain text except to loopback. Unset in development: links go to the log"},
+	{"LATCH_MAIL_FROM", "Latch <no-reply@host of BETTER_AUTH_URL>", "From address of account mail"},
+	{"LATCH_MAIL_TEMPLATES", "", "directory with templates overriding the embedded ones (<kind>.txt and <kind>.html; kinds reset-password, verify-email, change-email, delete-account)"},
+	{"LATCH_REQUIRE_EMAIL_VERIFICATION", "false", "true: unverified users cannot sign in (403 EMAIL_NOT_VERIFIED, a fresh link is mailed) and sign-up starts no session; needs mail"},
+	{"LATCH_REVOKE_SESSIONS_ON_PASSWORD_RESET", "true", "a password reset ends every session of the user (Better Auth's default is false)"},
+	{"LATCH_RESET_TOKEN_TTL", "1h", "lifetime of a password-reset link (Better Auth's resetPasswordTokenExpiresIn)"},
+	{"LATCH_DELETE_USER_CONFIRMATION", "false", "true: deleting an account mails a confirmation link (GET /api/auth/delete-user/callback) instead of deleting at once; needs mail"},
 	{"LATCH_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LATCH_LOG_FORMAT", "auto", "json, text, or auto (json unless stderr is a terminal)"},
 	{"LATCH_LOG_REQUESTS", "true", "false: log only failed requests (4xx/5xx)"},
@@ -83,6 +92,13 @@ type Config struct {
 	JWTAudience     string
 	RequireIssAud   bool
 	JWKSURL         string
+	SMTPURL         string
+	MailFrom        string
+	MailTemplates   string
+	RequireVerify   bool
+	RevokeOnReset   bool
+	DeleteConfirm   bool
+	ResetTokenTTL   time.Duration
 	JWTAlg          string
 	JWTKeyGrace     time.Duration
 	JWTKeyActivate  time.Duration
@@ -155,6 +171,12 @@ func readConfig(r *envReader) *Config {
 	if c.TrustedProxies, err = httpsec.ParseTrustedProxies(r.str("LATCH_TRUSTED_PROXIES")); err != nil {
 		r.bad("LATCH_TRUSTED_PROXIES", "want IPs or CIDRs: %v", err)
 	}
+	if c.IPHeader != "" && len(c.TrustedProxies) == 0 {
+		// Any client could then choose its own address, and so its own
+		// rate-limit bucket.
+		r.bad("LATCH_IP_HEADER", "is set but LATCH_TRUSTED_PROXIES is empty: any client could pick its own address; "+
+			"list the proxies' IPs or CIDRs in LATCH_TRUSTED_PROXIES (e.g. 127.0.0.1 for a proxy on this host), or unset LATCH_IP_HEADER")
+	}
 	c.CheckSession = r.boolean("LATCH_CHECK_SESSION")
 	c.SessionCheckTTL = r.duration("LATCH_SESSION_CHECK_TTL", 0, time.Hour)
 	c.JWTTTL = r.duration("LATCH_JWT_TTL", time.Minute, 90*24*time.Hour)
@@ -181,6 +203,31 @@ func readConfig(r *envReader) *Config {
 	if c.JWKSURL != "" {
 		if ju, err := url.Parse(c.JWKSURL); err != nil || (ju.Scheme != "http" && ju.Scheme != "https") || ju.Host == "" {
 			r.bad("LATCH_JWKS_URL", "want an absolute http(s) URL, got %q", c.JWKSURL)
+		}
+	}
+	c.SMTPURL = r.str("LATCH_SMTP_URL")
+	if c.SMTPURL != "" {
+		if _, err := mail.ParseSMTPURL(c.SMTPURL); err != nil {
+			r.bad("LATCH_SMTP_URL", "%v (want smtp://user:pass@host:587 or smtps://user:pass@host:465; the value is not shown)", err)
+		}
+	}
+	c.MailFrom = r.computed("LATCH_MAIL_FROM", "Latch <no-reply@"+c.BaseURL.Hostname()+">")
+	if _, err := netmail.ParseAddress(c.MailFrom); err != nil {
+		r.bad("LATCH_MAIL_FROM", "want an address like \"Latch <no-reply@example.com>\", got %q", c.MailFrom)
+	}
+	c.MailTemplates = r.str("LATCH_MAIL_TEMPLATES")
+	c.RequireVerify = r.boolean("LATCH_REQUIRE_EMAIL_VERIFICATION")
+	c.RevokeOnReset = r.boolean("LATCH_REVOKE_SESSIONS_ON_PASSWORD_RESET")
+	c.DeleteConfirm = r.boolean("LATCH_DELETE_USER_CONFIRMATION")
+	c.ResetTokenTTL = r.duration("LATCH_RESET_TOKEN_TTL", time.Second, 7*24*time.Hour)
+	if c.Production && c.SMTPURL == "" {
+		for _, need := range []struct {
+			on   bool
+			name string
+		}{{c.RequireVerify, "LATCH_REQUIRE_EMAIL_VERIFICATION"}, {c.DeleteConfirm, "LATCH_DELETE_USER_CONFIRMATION"}} {
+			if need.on {
+				r.bad(need.name, "=true needs mail, but LATCH_SMTP_URL is unset and LATCH_ENV=production (development mode writes links to the log instead; production refuses)")
+			}
 		}
 	}
 	c.LogLevel = r.str("LATCH_LOG_LEVEL")

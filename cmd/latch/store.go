@@ -15,6 +15,7 @@ type appStore interface {
 	latch.TaskStore
 	latch.UserStore
 	latch.SessionStore
+	latch.VerificationStore
 	latch.KeyStore
 	Ping(ctx context.Context) error
 	Migrate(ctx context.Context) error

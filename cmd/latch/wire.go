@@ -67,6 +67,10 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	svc := auth.New(st, st)
 	svc.IDs = cfg.IDFormat
 	svc.Now = cfg.Now
+	if err := a.wireMail(svc, secret); err != nil {
+		a.Close()
+		return nil, err
+	}
 	if cfg.CheckSession {
 		checker := auth.NewSessionChecker(verifier, st, cfg.SessionCheckTTL)
 		checker.Now = cfg.Now
@@ -121,7 +125,11 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	mux.Handle("/docs/", apiH)
 	a.health(mux)
 	mux.Handle("/", web.Handler())
-	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(mux)
+	var h http.Handler = mux
+	if cfg.BaseURL.Scheme == "https" {
+		h = httpsec.StrictTransportSecurity(httpsec.HSTSMaxAge)(h)
+	}
+	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(h)
 	return a, nil
 }
 

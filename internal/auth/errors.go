@@ -48,6 +48,27 @@ var (
 	ErrNoFieldsToUpdate          = apiErr(400, "", "No fields to update")
 	ErrInvalidCallbackURL        = apiErr(403, "INVALID_CALLBACK_URL", "Invalid callbackURL")
 	ErrBodyMustBeObject          = apiErr(400, "BODY_MUST_BE_AN_OBJECT", "Body must be an object")
+
+	// Account lifecycle (password reset, email verification, change of
+	// email, deletion).
+	ErrResetPasswordDisabled       = apiErr(400, "RESET_PASSWORD_DISABLED", "Reset password isn't enabled")
+	ErrInvalidToken                = apiErr(400, "INVALID_TOKEN", "Invalid token")
+	ErrUserNotFound                = apiErr(400, "USER_NOT_FOUND", "User not found")
+	ErrVerificationEmailNotEnabled = apiErr(400, "VERIFICATION_EMAIL_NOT_ENABLED", "Verification email isn't enabled")
+	ErrEmailMismatch               = apiErr(400, "EMAIL_MISMATCH", "Email mismatch")
+	ErrEmailAlreadyVerified        = apiErr(400, "EMAIL_ALREADY_VERIFIED", "Email is already verified")
+	ErrEmailNotVerified            = apiErr(403, "EMAIL_NOT_VERIFIED", "Email not verified")
+	ErrEmailIsTheSame              = apiErr(400, "", "Email is the same")
+	ErrChangeEmailNotEnabled       = apiErr(400, "", "Verification email isn't enabled")
+	ErrSessionExpired              = apiErr(400, "SESSION_EXPIRED", "Session expired. Re-authenticate to perform this action.")
+	ErrDeleteTokenInvalid          = apiErr(404, "INVALID_TOKEN", "Invalid token")
+	ErrFailedToGetUserInfo         = apiErr(404, "FAILED_TO_GET_USER_INFO", "Failed to get user info")
+	// GET /verify-email answers these with 401, or redirects to the
+	// callbackURL with ?error=<code>.
+	ErrVerifyTokenExpired = apiErr(401, "TOKEN_EXPIRED", "Token expired")
+	ErrVerifyInvalidToken = apiErr(401, "INVALID_TOKEN", "Invalid token")
+	ErrVerifyUserNotFound = apiErr(401, "USER_NOT_FOUND", "User not found")
+	ErrVerifyInvalidUser  = apiErr(401, "INVALID_USER", "Invalid user")
 )
 
 // ErrNoSession is returned by Service.Session when the token names no
@@ -60,4 +81,5 @@ var emailRE = regexp.MustCompile(`^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Z
 
 // ValidEmail reports whether s passes zod's z.email(), which Better Auth
 // uses for sign-up (VALIDATION_ERROR) and sign-in (INVALID_EMAIL).
-func ValidEmail(s string) bool { return emailRE.MatchString(s) }
+// Latch also refuses addresses over MaxEmailLength characters.
+func ValidEmail(s string) bool { return len(s) <= MaxEmailLength && emailRE.MatchString(s) }

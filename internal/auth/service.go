@@ -2,7 +2,10 @@
 // and session rules for Latch: scrypt password hashing in Better Auth's
 // exact format, 32-character ids and session tokens, HMAC-signed cookie
 // values, and a Service that signs users up and in, resolves sessions with
-// sliding refresh, lists and revokes sessions and changes passwords. It
+// sliding refresh, lists and revokes sessions and changes passwords, and
+// runs the account lifecycle over mail (latch.Mailer): password reset
+// (reset-password:<token> verification rows), email verification and
+// change of email (Better Auth's HS256 email JWT), account deletion. It
 // also provides NewSessionChecker, a token.Verifier that rejects JWTs whose
 // session has ended.
 //
@@ -21,6 +24,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/latchhq/latch"
@@ -64,11 +68,52 @@ type Service struct {
 	// IDRandom). With IDSerial the store assigns them. It must match the
 	// store's format.
 	IDs latch.IDFormat
+	// HashSlots is how many password hashes run at once (zero: the
+	// number of CPUs, at least 2); HashQueue how many more may wait
+	// (zero: DefaultHashQueue). Past that, hashing requests get ErrBusy.
+	HashSlots int
+	HashQueue int
+	gateFields
 	// OnRevoke, when set, is called with the ids of sessions this
 	// service deleted (sign-out, revoke, password change with revocation),
 	// for example (*SessionChecker).Invalidate, so that an in-process
 	// cache forgets them at once.
 	OnRevoke func(sessionIDs ...string)
+
+	// Account lifecycle (see email.go and delete.go).
+
+	// Verifications stores reset and deletion tokens (required for
+	// those flows).
+	Verifications latch.VerificationStore
+	// Mailer sends the account mail; nil turns password reset, email
+	// verification and change of email off (Better Auth's answers when
+	// sendResetPassword / sendVerificationEmail are not configured).
+	Mailer latch.Mailer
+	// Secret signs the email-verification JWTs (BETTER_AUTH_SECRET).
+	Secret []byte
+	// BaseURL is the public URL of the auth API, e.g.
+	// "https://app.example.com/api/auth"; links start with it.
+	BaseURL string
+	// RequireEmailVerification refuses sign-in to unverified users (403
+	// EMAIL_NOT_VERIFIED, with a fresh verification email) and makes
+	// sign-up answer without a session.
+	RequireEmailVerification bool
+	// RevokeSessionsOnPasswordReset deletes every session of the user
+	// when a reset sets a new password.
+	RevokeSessionsOnPasswordReset bool
+	// DeleteConfirmation makes POST /delete-user email a confirmation
+	// link (GET /delete-user/callback) instead of deleting at once.
+	DeleteConfirmation bool
+	// ResetPasswordExpiresIn, VerificationExpiresIn and
+	// DeleteTokenExpiresIn are the token lifetimes (zero: 1 h, 1 h, 1 day).
+	ResetPasswordExpiresIn time.Duration
+	VerificationExpiresIn  time.Duration
+	DeleteTokenExpiresIn   time.Duration
+	// VerificationFloor is the minimum duration of an anonymous
+	// send-verification-email (zero: 500 ms, Better Auth's).
+	VerificationFloor time.Duration
+
+	pending sync.WaitGroup
 }
 
 // New returns a Service with Better Auth's defaults.
@@ -169,13 +214,23 @@ type SignUpInput struct {
 	// RememberMe false gives a one-day session and a browser-session
 	// cookie.
 	RememberMe bool
+	// CallbackURL goes into the verification link (RequireEmailVerification).
+	CallbackURL string
 }
 
 // SignUp creates the user, its credential account and a session.
-// Errors: ErrInvalidEmail, ErrPasswordTooShort, ErrPasswordTooLong,
+// Errors: a VALIDATION_ERROR from CheckName or CheckImage, ErrInvalidEmail, ErrPasswordTooShort, ErrPasswordTooLong,
 // ErrUserAlreadyExists (422), ErrFailedToCreateUser (422, wrapping the
 // store error) when the store refuses the user, or a store error.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *latch.Session, error) {
+	if err := CheckName(in.Name); err != nil {
+		return nil, nil, err
+	}
+	if in.Image != nil {
+		if err := CheckImage(*in.Image); err != nil {
+			return nil, nil, err
+		}
+	}
 	if !ValidEmail(in.Email) {
 		return nil, nil, ErrInvalidEmail
 	}
@@ -188,11 +243,23 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 	email := strings.ToLower(in.Email)
 	if _, err := s.Users.UserByEmail(ctx, email); err == nil {
 		logEvent(ctx, slog.LevelInfo, "sign_up_rejected", "", slog.String("reason", "email_exists"))
+		if s.RequireEmailVerification {
+			// Better Auth's generic answer: the same shape as a new
+			// account (a synthetic user, no session), after the same
+			// hashing work, so that sign-up does not reveal the email.
+			_, _ = s.hasher().Hash(in.Password)
+			id, err := NewID()
+			if err != nil {
+				return nil, nil, err
+			}
+			now := s.now()
+			return &latch.User{ID: id, Name: in.Name, Email: email, Image: in.Image, CreatedAt: now, UpdatedAt: now}, nil, nil
+		}
 		return nil, nil, ErrUserAlreadyExists
 	} else if !errors.Is(err, latch.ErrNotFound) {
 		return nil, nil, fmt.Errorf("auth: sign-up lookup: %w", err)
 	}
-	hash, err := s.hasher().Hash(in.Password)
+	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -217,6 +284,15 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 		// 422 FAILED_TO_CREATE_USER, never a 500.
 		logEvent(ctx, slog.LevelError, "sign_up_failed", "", slog.String("error", err.Error()))
 		return nil, nil, fmt.Errorf("%w: %w", ErrFailedToCreateUser, err)
+	}
+	if s.RequireEmailVerification {
+		// No session until the address is verified (Better Auth's
+		// requireEmailVerification, with sendOnSignUp).
+		if s.Mailer != nil {
+			s.sendVerification(ctx, u, in.CallbackURL)
+		}
+		logEvent(ctx, slog.LevelInfo, "sign_up", u.ID, slog.Bool("verification_required", true))
+		return u, nil, nil
 	}
 	sess, err := s.createSession(ctx, u.ID, in.RememberMe)
 	if err != nil {
@@ -258,8 +334,25 @@ func (s *Service) createSession(ctx context.Context, userID string, remember boo
 // credential failure (unknown email, no credential account, no password,
 // wrong password) is ErrInvalidEmailOrPassword and costs one scrypt
 // computation, so that timing does not reveal which emails exist. Other
-// errors: ErrInvalidEmail, ErrPasswordTooLong, or a store error.
+// errors: ErrInvalidEmail, ErrPasswordTooLong, ErrBusy or the context's
+// error (no hash was run), or a store error.
 func (s *Service) SignIn(ctx context.Context, email, password string, rememberMe bool) (*latch.User, *latch.Session, error) {
+	return s.SignInWith(ctx, SignInInput{Email: email, Password: password, RememberMe: rememberMe})
+}
+
+// SignInInput is the body of POST /sign-in/email after schema validation.
+type SignInInput struct {
+	Email, Password string
+	RememberMe      bool
+	// CallbackURL goes into a verification link sent on sign-in.
+	CallbackURL string
+}
+
+// SignInWith is SignIn with every option. With RequireEmailVerification
+// an unverified user gets ErrEmailNotVerified (after the password check)
+// and a fresh verification email.
+func (s *Service) SignInWith(ctx context.Context, in SignInInput) (*latch.User, *latch.Session, error) {
+	email, password, rememberMe := in.Email, in.Password, in.RememberMe
 	if !ValidEmail(email) {
 		logEvent(ctx, slog.LevelWarn, "sign_in_failed", "", slog.String("reason", "invalid_email"))
 		return nil, nil, ErrInvalidEmail
@@ -272,32 +365,55 @@ func (s *Service) SignIn(ctx context.Context, email, password string, rememberMe
 		logEvent(ctx, slog.LevelWarn, "sign_in_failed", userID, slog.String("reason", reason))
 		return nil, nil, ErrInvalidEmailOrPassword
 	}
-	dummy := func() { _, _ = s.hasher().Hash(password) }
+	// dummy costs what a wrong password costs; when the gate refuses or
+	// abandons it, the caller gets that answer, as for a known email.
+	dummy := func() error {
+		if _, err := s.hash(ctx, password); notHashed(err) {
+			return err
+		}
+		return nil
+	}
 	u, err := s.Users.UserByEmail(ctx, strings.ToLower(email))
 	if errors.Is(err, latch.ErrNotFound) {
-		dummy()
+		if err := dummy(); err != nil {
+			return nil, nil, err
+		}
 		return fail("", "unknown_user")
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("auth: sign-in lookup: %w", err)
 	}
 	acct, err := s.Users.CredentialAccount(ctx, u.ID)
 	if errors.Is(err, latch.ErrNotFound) || err == nil && acct.AccountID != u.ID {
-		dummy()
+		if err := dummy(); err != nil {
+			return nil, nil, err
+		}
 		return fail(u.ID, "no_credential_account")
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("auth: sign-in account: %w", err)
 	}
 	if acct.Password == nil || *acct.Password == "" {
-		dummy()
+		if err := dummy(); err != nil {
+			return nil, nil, err
+		}
 		return fail(u.ID, "no_password")
 	}
-	ok, err := s.hasher().Verify(*acct.Password, password)
+	ok, err := s.verify(ctx, *acct.Password, password)
+	if notHashed(err) {
+		return nil, nil, err
+	}
 	if err != nil {
 		logEvent(ctx, slog.LevelError, "sign_in_failed", u.ID, slog.String("reason", "bad_stored_hash"))
 		return nil, nil, ErrInvalidEmailOrPassword
 	}
 	if !ok {
 		return fail(u.ID, "wrong_password")
+	}
+	if s.RequireEmailVerification && !u.EmailVerified {
+		if s.Mailer != nil {
+			s.sendVerification(ctx, u, in.CallbackURL)
+		}
+		logEvent(ctx, slog.LevelWarn, "sign_in_failed", u.ID, slog.String("reason", "email_not_verified"))
+		return nil, nil, ErrEmailNotVerified
 	}
 	sess, err := s.createSession(ctx, u.ID, rememberMe)
 	if err != nil {

@@ -3,18 +3,16 @@ package authhttp
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
 	"github.com/latchhq/latch/token"
 )
 
-// Body schemas, as Better Auth 1.7.25 declares them with zod, except
-// that sign-up's name is optional (see handleSignUp).
+// Body schemas, as Better Auth 1.7.25 declares them with zod.
 var (
 	signUpSchema = schema{andRecord: true, fields: []field{
-		{name: "name", kind: kString, optional: true},
+		{name: "name", kind: kString},
 		{name: "email", kind: kEmail},
 		{name: "password", kind: kString, nonEmpty: true},
 		{name: "image", kind: kString, optional: true},
@@ -70,21 +68,14 @@ type statusResponse struct {
 	Status bool `json:"status"`
 }
 
-// handleSignUp is Better Auth's sign-up, with one deliberate superset: a
-// body without name (the original design's register page sends none) is
-// accepted, and the user is named after the part of the email before @.
-// A name that is present must still be a string, as in Better Auth.
 func handleSignUp(c *call) error {
 	obj, err := c.validate(signUpSchema)
 	if err != nil {
 		return err
 	}
-	email := obj["email"].(string)
-	name, ok := str(obj, "name")
-	if !ok {
-		name = email[:strings.LastIndexByte(email, '@')]
-	}
-	in := auth.SignUpInput{Name: name, Email: email, Password: obj["password"].(string), RememberMe: true}
+	in := auth.SignUpInput{Name: obj["name"].(string), Email: obj["email"].(string),
+		Password: obj["password"].(string), RememberMe: true}
+	in.CallbackURL, _ = str(obj, "callbackURL")
 	if img, ok := str(obj, "image"); ok {
 		in.Image = &img
 	}
@@ -94,6 +85,10 @@ func handleSignUp(c *call) error {
 	u, sess, err := c.s.Service.SignUp(c.ctx, in)
 	if err != nil {
 		return err
+	}
+	if sess == nil {
+		// requireEmailVerification: no session until verified.
+		return c.reply(signUpResponse{User: userOut(u)})
 	}
 	dr := !in.RememberMe
 	c.setSessionCookie(sess.Token, &dr)
@@ -109,7 +104,9 @@ func handleSignIn(c *call) error {
 	if rm, ok := obj["rememberMe"].(bool); ok {
 		remember = rm
 	}
-	u, sess, err := c.s.Service.SignIn(c.ctx, obj["email"].(string), obj["password"].(string), remember)
+	cbURL, _ := str(obj, "callbackURL")
+	u, sess, err := c.s.Service.SignInWith(c.ctx, auth.SignInInput{Email: obj["email"].(string),
+		Password: obj["password"].(string), RememberMe: remember, CallbackURL: cbURL})
 	if err != nil {
 		return err
 	}
@@ -263,9 +260,6 @@ func handleUpdateUser(c *call) error {
 			return &auth.Error{Status: http.StatusBadRequest, Code: errValidator,
 				Message: "[body.name] Invalid input: expected string, received " + typeName(v)}
 		}
-		if err := noNUL("name", s); err != nil {
-			return err
-		}
 		upd.Name = &s
 	}
 	if v, ok := obj["image"]; ok {
@@ -274,9 +268,6 @@ func handleUpdateUser(c *call) error {
 			var none *string
 			upd.Image = &none
 		case string:
-			if err := noNUL("image", x); err != nil {
-				return err
-			}
 			p := &x
 			upd.Image = &p
 		default:
@@ -289,17 +280,6 @@ func handleUpdateUser(c *call) error {
 	}
 	c.setSessionCookie(c.sess.Token, nil)
 	return c.reply(statusResponse{true})
-}
-
-// noNUL refuses a profile string with a NUL character: PostgreSQL cannot
-// store one (Better Auth answers 500 there), and a value must not be
-// accepted on one backend and fail on the other.
-func noNUL(key, v string) error {
-	if strings.IndexByte(v, 0) < 0 {
-		return nil
-	}
-	return &auth.Error{Status: http.StatusBadRequest, Code: errValidator,
-		Message: "[body." + key + "] Invalid input: NUL characters are not allowed"}
 }
 
 func handleChangePassword(c *call) error {

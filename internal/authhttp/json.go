@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/latchhq/latch"
@@ -78,6 +79,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	// Bodies carry session tokens (list-sessions is a GET returning an
 	// array): never let a browser sniff them into a script.
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// A known length lets a handler flush the answer and keep working
+	// (request-password-reset) while the client already has it all.
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

@@ -1,8 +1,10 @@
 // Package authhttp serves Latch's Better Auth-compatible HTTP API under
 // /api/auth: the same paths, methods, JSON shapes, status codes, error
 // codes and cookies as Better Auth 1.7.25 with its bearer and jwt plugins
-// (the jwt plugin's tokens are Latch's HS256 JWTs), plus GET
-// /api/auth/session for the original Next.js API-client snippet.
+// (the jwt plugin's tokens are Latch's HS256 JWTs) and the account
+// lifecycle routes (password reset, email verification, change of email,
+// deletion; lifecycle.go), plus GET /api/auth/session for the original
+// Next.js API-client snippet.
 //
 // Origin/CSRF checks, CORS and rate limiting are not done here: wrap the
 // handler with the httpsec middlewares. callbackURL-style parameters are
@@ -19,6 +21,7 @@ import (
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
+	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/reqlog"
 	"github.com/latchhq/latch/token"
 )
@@ -91,7 +94,8 @@ type Server struct {
 	// Now is the clock of the JWT reuse window; nil means time.Now.
 	Now func() time.Time
 	// MaxBodyBytes limits request bodies (zero: DefaultMaxBodyBytes);
-	// larger bodies get 413 PAYLOAD_TOO_LARGE.
+	// larger bodies get 413 PAYLOAD_TOO_LARGE. The routes that hash a
+	// password (httpsec.PasswordPaths) take at most PasswordBodyBytes.
 	MaxBodyBytes int64
 
 	jwts jwtCache // recently signed JWTs (see jwtReuse)
@@ -103,6 +107,11 @@ func (s *Server) now() time.Time {
 	}
 	return time.Now()
 }
+
+// PasswordBodyBytes limits the bodies of the routes that hash a password:
+// room for every field at its cap, JSON-escaped, not for padding that a
+// queued request would hold while it waits for a hash slot.
+const PasswordBodyBytes = 8 << 10
 
 var errPostGetSession = &auth.Error{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
 	Message: "POST method requires deferSessionRefresh to be enabled in session config"}
@@ -122,7 +131,7 @@ var (
 
 // routes maps paths (after BasePath) to endpoints.
 func (s *Server) routes() map[string]route {
-	return map[string]route{
+	m := map[string]route{
 		"/sign-up/email":         {http.MethodPost, formAndJSON, handleSignUp},
 		"/sign-in/email":         {http.MethodPost, formAndJSON, handleSignIn},
 		"/sign-out":              {http.MethodPost, jsonOnly, handleSignOut},
@@ -139,6 +148,8 @@ func (s *Server) routes() map[string]route {
 		"/session":               {http.MethodGet, nil, handleSessionToken},
 		"/jwks":                  {http.MethodGet, nil, handleJWKS},
 	}
+	lifecycleRoutes(m)
+	return m
 }
 
 // Handler returns the http.Handler for every path under /api/auth/. An
@@ -163,11 +174,16 @@ func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := strings.CutPrefix(r.URL.EscapedPath(), BasePath)
 		rt, found := routes[p]
+		if !found && strings.HasPrefix(p, resetCallbackPrefix) && len(p) > len(resetCallbackPrefix) &&
+			!strings.Contains(p[len(resetCallbackPrefix):], "/") {
+			rt, found = resetCallbackRoute, true
+		}
 		if found && p == "/get-session" && r.Method == http.MethodPost {
 			// get-session is registered for GET and POST; POST needs
 			// deferSessionRefresh, which Latch does not offer.
 			w.Header().Set("Cache-Control", "no-store")
 			w.Header().Set("Pragma", "no-cache")
+			w.Header().Add("Vary", "Cookie")
 			writeJSON(w, http.StatusMethodNotAllowed, errorBody(errPostGetSession))
 			return
 		}
@@ -175,8 +191,12 @@ func (s *Server) Handler() http.Handler {
 			w.WriteHeader(http.StatusNotFound)
 			return
 		}
+		// Answers carry tokens, JWTs and user data, or say that there
+		// are none for this cookie: no cache may keep or share them.
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Add("Vary", "Cookie")
 		c := &call{s: s, w: w, r: r, jar: &jar{secure: secure}, body: undefined, guard: guard,
-			formLogin: p == "/sign-in/email" || p == "/sign-up/email"}
+			formLogin: p == "/sign-in/email" || p == "/sign-up/email", hashes: httpsec.HashesPassword(p)}
 		c.ctx = auth.WithClient(r.Context(), auth.Client{IP: s.clientIP(r), UserAgent: latin1(r.Header.Get("User-Agent"))})
 		err := c.prepare(rt)
 		if err == nil {
@@ -263,6 +283,7 @@ type call struct {
 	guard     http.Handler
 	guarded   bool
 	formLogin bool // sign-in/up: guard after validation when no Cookie
+	hashes    bool // one of httpsec.PasswordPaths: small body limit
 	// session and user, once resolved by requireSession.
 	sess *latch.Session
 	user *latch.User
@@ -277,6 +298,9 @@ func (c *call) prepare(rt route) error {
 		limit := c.s.MaxBodyBytes
 		if limit <= 0 {
 			limit = DefaultMaxBodyBytes
+		}
+		if c.hashes {
+			limit = min(limit, PasswordBodyBytes)
 		}
 		b, err := readBody(c.w, c.r, limit, rt.media)
 		if err != nil {
@@ -344,13 +368,21 @@ func (c *call) checkRedirects() error {
 // *auth.Error are logged and answered with 500 and an empty body.
 func (c *call) fail(err error) {
 	var ae *auth.Error
-	if !errors.As(err, &ae) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// The request ended before its password was hashed (the client
+		// went away): nobody reads this answer, and it is not a fault.
+		c.s.logger(c.ctx).Debug("auth request abandoned before hashing", "path", c.r.URL.Path)
+		ae = auth.ErrBusy
+	} else if !errors.As(err, &ae) {
 		c.s.logger(c.ctx).Error("auth request failed", "path", c.r.URL.Path, "error", err.Error())
 		c.finish()
 		c.w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
 	c.finish()
+	if ae == auth.ErrBusy {
+		c.w.Header().Set("Retry-After", "1")
+	}
 	writeJSON(c.w, ae.Status, errorBody(ae))
 }
 

@@ -67,6 +67,8 @@ var pageSpecs = []pageSpec{
 	{path: PathAccount, file: "account.html", title: "Account", script: "account.js", app: true},
 	{path: PathLogin, file: "login.html", title: "Sign in", script: "login.js"},
 	{path: PathRegister, file: "register.html", title: "Create account", script: "register.js"},
+	{path: PathForgot, file: "forgot.html", title: "Forgot password", script: "forgot.js"},
+	{path: PathReset, file: "reset.html", title: "Choose a new password", script: "reset.js"},
 }
 
 // layoutData is what templates/layout.html reads.

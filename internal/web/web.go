@@ -28,18 +28,19 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // Page paths served by [Handler].
 const (
 	PathDashboard = "/"
-	// PathDashboardAlias serves the same dashboard page: the original
-	// Next.js design sends users to /dashboard after sign-up and sign-in.
-	PathDashboardAlias = "/dashboard"
-	PathLogin          = "/login"
-	PathRegister       = "/register"
-	PathAccount        = "/account"
+	PathLogin     = "/login"
+	PathRegister  = "/register"
+	PathAccount   = "/account"
+	// PathForgot asks for a reset link; PathReset sets the new password
+	// (the emailed link lands there with ?token=).
+	PathForgot = "/forgot-password"
+	PathReset  = "/reset-password"
 	// StaticPrefix is the path under which assets are served.
 	StaticPrefix = "/static/"
 )
 
 // Handler returns the http.Handler for the web interface. It serves the pages
-// / (also at /dashboard), /login, /register and /account, the assets under /static/, and a
+// /, /login, /register, /account, /forgot-password and /reset-password, the assets under /static/, and a
 // friendly 404 page for any other path (a JSON 404 for paths under /api/).
 // It is safe for concurrent use; the pages and assets are prepared once.
 func Handler() http.Handler {

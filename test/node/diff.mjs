@@ -27,7 +27,25 @@ if (!secret) {
 const { db } = openDatabase(":memory:");
 await migrate(db, { secret, baseURL: publicURL });
 const rateLimited = process.env.DIFF_SET === "ratelimit";
-const auth = makeAuth(db, { secret, baseURL: publicURL, extra: rateLimited ? { rateLimit: { enabled: true } } : {} });
+const mailSet = process.env.DIFF_SET === "mail";
+// DIFF_SET=mail: Better Auth with the account-lifecycle options Latch
+// implements (reset mail, verification mail sent on sign-in, change of
+// email, deletion, sessions revoked on reset); its mail is kept here, and
+// Latch's is read from MAILBOX_URL (see cmd/latch/mailbox_test.go).
+const baMail = [];
+const mailOptions = {
+  emailAndPassword: {
+    enabled: true,
+    sendResetPassword: async ({ user, url }) => { baMail.push({ to: user.email, url }); },
+    revokeSessionsOnPasswordReset: true,
+  },
+  emailVerification: { sendVerificationEmail: async ({ user, url }) => { baMail.push({ to: user.email, url }); }, sendOnSignIn: true },
+  user: { changeEmail: { enabled: true }, deleteUser: { enabled: true } },
+};
+const auth = makeAuth(db, {
+  secret, baseURL: publicURL,
+  extra: rateLimited ? { rateLimit: { enabled: true } } : mailSet ? mailOptions : {},
+});
 
 // Latch is called through node:http, not fetch: fetch adds headers of its
 // own (Sec-Fetch-Mode: cors, Accept-Language, ...) that the in-process
@@ -64,6 +82,7 @@ function norm(s) {
     .replace(/[A-Za-z0-9]{32}\.[A-Za-z0-9+/%]{43,60}(=|%3D)/g, "<TOKEN.SIG>")
     .replace(/true\.[A-Za-z0-9+/%]{43,60}(=|%3D)/g, "true.<SIG>")
     .replace(/\b[A-Za-z0-9]{32}\b/g, "<ID>")
+    .replace(/(reset-password\/|token=)[A-Za-z0-9]{24}\b/g, "$1<RESET>")
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, "<DATE>")
     .replace(/"(ipAddress|userAgent)":"[^"]*"/g, '"$1":"<S>"');
 }
@@ -76,7 +95,8 @@ async function send(who, { method, path, body, form, headers = {}, cookie = true
   else if (body !== undefined) { h.set("content-type", "application/json"); b = JSON.stringify(body); }
   const jar = jars[who];
   if (cookie && jar.size) h.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
-  const res = await targets[who](new Request(base + "/api/auth" + path, { method, headers: h, body: b }));
+  const p = typeof path === "function" ? path(who) : path;
+  const res = await targets[who](new Request(base + "/api/auth" + p, { method, headers: h, body: b }));
   const text = await res.text();
   const cookies = res.headers.getSetCookie();
   for (const c of cookies) {
@@ -128,6 +148,9 @@ async function check(name, req) {
       if (missing.length) problems.push(`header ${k}: latch lacks ${missing} (has ${l.headers[k]})`);
       continue;
     }
+    // Latch sends Cache-Control: no-store on every auth answer (Better Auth
+    // only on get-session): stricter, never looser.
+    if (k === "cache-control" && a.headers[k] === undefined && l.headers[k] === "no-store") continue;
     if (a.headers[k] !== l.headers[k]) problems.push(`header ${k}: better-auth ${a.headers[k]}, latch ${l.headers[k]}`);
   }
   if (problems.length && KNOWN[name]) {
@@ -168,6 +191,11 @@ if (rateLimited) {
   }
   await check("sign-in from another IP", { method: "POST", path: "/sign-in/email", body: { email }, headers: { "x-forwarded-for": "192.0.2.77" }, cookie: false });
   await check("get-session from the limited IP (own bucket)", { method: "GET", path: "/get-session", headers: ip, cookie: false });
+  finish();
+}
+
+if (mailSet) {
+  await import("./diff-mail.mjs").then((m) => m.run({ check, clear, O, email, baMail }));
   finish();
 }
 

@@ -32,8 +32,16 @@ if (!dsn || !secret) {
 }
 
 const { kind, db } = openDatabase(dsn);
+// Better Auth's mail (reset and verification links) is kept here; Latch's
+// is read from MAILBOX_URL (cmd/latch/mailbox_test.go).
+const baMail = [];
+const keep = async ({ user, url }) => { baMail.push({ to: user.email, url }); };
 const idFormat = process.env.SHARED_ID_FORMAT || "random";
-const extra = idFormat === "random" ? {} : { advanced: { database: { generateId: idFormat } } };
+const extra = {
+  emailAndPassword: { enabled: true, sendResetPassword: keep },
+  emailVerification: { sendVerificationEmail: keep },
+  ...(idFormat === "random" ? {} : { advanced: { database: { generateId: idFormat } } }),
+};
 const opts = { secret, baseURL: base, extra };
 const auth = makeAuth(db, opts);
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -293,6 +301,58 @@ await step("name updated on Latch is seen by Better Auth", async () => {
   const si = await ba("POST", "/sign-in/email", { body: { email: baUser.email, password: baUser.password } });
   assert.equal(si.json.user.name, "Renamed On Latch");
   assert.ok(ISO.test(si.json.user.updatedAt));
+});
+
+// 3b. Links issued by one server work on the other (same secret, same
+// verification table).
+async function latchLink(to) {
+  const res = await fetch(`${process.env.MAILBOX_URL}/next?to=${encodeURIComponent(to)}`);
+  assert.equal(res.status, 200, await res.clone().text());
+  return new URL((await res.json()).link);
+}
+function baLink(to) {
+  const i = baMail.findIndex((m) => m.to === to);
+  assert.ok(i >= 0, `Better Auth mailed ${to}`);
+  return new URL(baMail.splice(i, 1)[0].url);
+}
+const resetTokenOf = (u) => u.pathname.split("/reset-password/")[1];
+const lEmail = lUser.email.toLowerCase();
+
+await step("reset link issued by Better Auth works on Latch", async () => {
+  const r = await ba("POST", "/request-password-reset", { body: { email: lEmail, redirectTo: "/reset-password" } });
+  assert.equal(r.status, 200, r.text);
+  const reset = await latch(new Browser(base), "POST", "/reset-password", { token: resetTokenOf(baLink(lEmail)), newPassword: "reset-on-latch-1" });
+  assert.equal(reset.status, 200, reset.text);
+  const s = await ba("POST", "/sign-in/email", { body: { email: lEmail, password: "reset-on-latch-1" } });
+  assert.equal(s.status, 200, s.text);
+});
+
+await step("reset link issued by Latch works on Better Auth", async () => {
+  const r = await latch(new Browser(base), "POST", "/request-password-reset", { email: lEmail, redirectTo: "/reset-password" });
+  assert.equal(r.status, 200, r.text);
+  const reset = await ba("POST", "/reset-password", { body: { token: resetTokenOf(await latchLink(lEmail)), newPassword: "reset-on-ba-2" } });
+  assert.equal(reset.status, 200, reset.text);
+  const s = await latch(new Browser(base), "POST", "/sign-in/email", { email: lEmail, password: "reset-on-ba-2" });
+  assert.equal(s.status, 200, s.text);
+});
+
+await step("verification link issued by Better Auth verifies on Latch", async () => {
+  const r = await ba("POST", "/send-verification-email", { body: { email: lEmail } });
+  assert.equal(r.status, 200, r.text);
+  const v = await latch(new Browser(base), "GET", "/verify-email?token=" + baLink(lEmail).searchParams.get("token"));
+  assert.equal(v.status, 200, v.text);
+  const s = await ba("POST", "/sign-in/email", { body: { email: lEmail, password: "reset-on-ba-2" } });
+  assert.equal(s.json.user.emailVerified, true);
+});
+
+await step("verification link issued by Latch verifies on Better Auth", async () => {
+  const email = baUser.email.toLowerCase();
+  const r = await latch(new Browser(base), "POST", "/send-verification-email", { email });
+  assert.equal(r.status, 200, r.text);
+  const v = await ba("GET", "/verify-email?token=" + (await latchLink(email)).searchParams.get("token"));
+  assert.equal(v.status, 200, v.text);
+  const s = await latch(new Browser(base), "POST", "/sign-in/email", { email, password: baUser.password });
+  assert.equal(s.json.user.emailVerified, true);
 });
 
 // 4. Time-based rules, by editing the shared session row: each side signs

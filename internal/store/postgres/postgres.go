@@ -131,8 +131,7 @@ func OpenFormat(ctx context.Context, url string, ids latch.IDFormat) (*DB, error
 	pool.SetMaxIdleConns(MaxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	pool.SetConnMaxLifetime(time.Hour)
-	db := &DB{Store: sqlutil.New(pool, pool, Dialect), pool: pool}
-	db.IDs = ids
+	db := &DB{Store: sqlutil.New(pool, pool, Dialect).WithIDs(ids), pool: pool}
 	if err := db.Ping(ctx); err != nil {
 		_ = pool.Close()
 		return nil, err

@@ -49,10 +49,10 @@ func (s *Store) MigrateIDs(ctx context.Context, fsys fs.FS, dir string, types fu
 }
 
 func (s *Store) ids() latch.IDFormat {
-	if s.IDs == "" {
+	if s.idFormat == "" {
 		return latch.IDRandom
 	}
-	return s.IDs
+	return s.idFormat
 }
 
 // idArg converts a user, session or account id for binding: an int64 for

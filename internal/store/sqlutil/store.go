@@ -59,8 +59,8 @@ type Store struct {
 	// r runs reads. It may be the same pool as w.
 	r *sql.DB
 	d Dialect
-	// IDs is the format of user, session and account ids ("": random).
-	IDs latch.IDFormat
+	// ids is the format of user, session, account and key ids ("": random).
+	idFormat latch.IDFormat
 
 	stmts stmtCache
 }
@@ -69,6 +69,13 @@ type Store struct {
 // be w) in dialect d.
 func New(w, r *sql.DB, d Dialect) *Store {
 	return &Store{w: w, r: r, d: d}
+}
+
+// WithIDs sets the format of the store's ids (see latch.IDFormat; the
+// default is random) and returns s. Call it before the first use.
+func (s *Store) WithIDs(f latch.IDFormat) *Store {
+	s.idFormat = f
+	return s
 }
 
 // Close closes the cached prepared statements, then both pools (once

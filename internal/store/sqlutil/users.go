@@ -3,6 +3,7 @@ package sqlutil
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -163,6 +164,14 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, n
 		query += `, "image" = ?`
 		args = append(args, *u.Image)
 	}
+	if u.Email != nil {
+		query += `, "email" = ?`
+		args = append(args, *u.Email)
+	}
+	if u.EmailVerified != nil {
+		query += `, "emailVerified" = ?`
+		args = append(args, *u.EmailVerified)
+	}
 	query += ` WHERE "id" = ? RETURNING ` + userCols
 	args = append(args, arg)
 	out, err := scanUser(s.queryRow(ctx, s.w, s.q(query), args...))
@@ -172,14 +181,35 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, n
 	return out, nil
 }
 
-// DeleteUser implements latch.UserStore. Sessions and accounts go by
-// their foreign keys (ON DELETE CASCADE), tasks by the trigger on "user".
+// DeleteUser implements latch.UserStore. It deletes the user's tasks,
+// sessions and accounts explicitly, in one transaction with the user, so
+// that a database created by Better Auth (whose schema may lack Latch's
+// task trigger) loses nothing half-way.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	arg, ok := s.idArg(id)
 	if !ok {
 		return s.Err("delete user", latch.ErrNotFound)
 	}
-	return s.execOne(ctx, "delete user", `DELETE FROM "user" WHERE "id" = ?`, arg)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM "task" WHERE "user_id" = ?`,
+			`DELETE FROM "session" WHERE "userId" = ?`,
+			`DELETE FROM "account" WHERE "userId" = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, s.q(q), arg); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM "user" WHERE "id" = ?`), arg)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, latch.ErrNotFound)
+		}
+		return nil
+	})
+	return s.Err("delete user", err)
 }
 
 // CredentialAccount implements latch.UserStore.

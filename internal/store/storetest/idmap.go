@@ -263,3 +263,46 @@ func (w *mapped) ExpireJWKs(ctx context.Context, keep string, at time.Time) erro
 func (w *mapped) DeleteJWKsExpiredBefore(ctx context.Context, t time.Time) (int, error) {
 	return w.s.DeleteJWKsExpiredBefore(ctx, t)
 }
+
+// Verification rows: Value (a user id in the lifecycle flows) and the
+// reset's user and account ids are translated like every other id.
+
+func (m *mapped) CreateVerification(ctx context.Context, v *latch.Verification) error {
+	in := *v
+	in.Value = m.m.id(v.Value)
+	if in.ID != "" {
+		in.ID = m.m.id(v.ID)
+	}
+	err := m.s.CreateVerification(ctx, &in)
+	v.ID, v.CreatedAt, v.UpdatedAt, v.ExpiresAt = m.m.name(in.ID), in.CreatedAt, in.UpdatedAt, in.ExpiresAt
+	return err
+}
+
+func (m *mapped) verificationOut(v *latch.Verification, err error) (*latch.Verification, error) {
+	if v != nil {
+		out := *v
+		out.ID, out.Value = m.m.name(v.ID), m.m.name(v.Value)
+		v = &out
+	}
+	return v, err
+}
+
+func (m *mapped) VerificationByIdentifier(ctx context.Context, identifier string) (*latch.Verification, error) {
+	return m.verificationOut(m.s.VerificationByIdentifier(ctx, identifier))
+}
+
+func (m *mapped) ConsumeVerification(ctx context.Context, identifier string) (*latch.Verification, error) {
+	return m.verificationOut(m.s.ConsumeVerification(ctx, identifier))
+}
+
+func (m *mapped) ResetPassword(ctx context.Context, r latch.PasswordReset) ([]string, error) {
+	r.UserID = m.m.id(r.UserID)
+	if r.NewAccountID != "" {
+		r.NewAccountID = m.m.id(r.NewAccountID)
+	}
+	ids, err := m.s.ResetPassword(ctx, r)
+	for i, id := range ids {
+		ids[i] = m.m.name(id)
+	}
+	return ids, err
+}

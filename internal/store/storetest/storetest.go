@@ -1,7 +1,7 @@
 // Package storetest is the conformance suite every Latch store runs: one
 // set of named subtests, each given a fresh, empty store, covering every
-// method of latch.TaskStore, latch.UserStore, latch.SessionStore and
-// latch.KeyStore and their error contracts.
+// method of latch.TaskStore, latch.UserStore, latch.SessionStore,
+// latch.VerificationStore and latch.KeyStore and their error contracts.
 package storetest
 
 import (
@@ -20,6 +20,7 @@ type Stores interface {
 	latch.TaskStore
 	latch.UserStore
 	latch.SessionStore
+	latch.VerificationStore
 	latch.KeyStore
 }
 
@@ -35,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{name: "List", tests: listTests},
 		{name: "User", tests: userTests},
 		{name: "Session", tests: sessionTests},
+		{name: "Verification", tests: verificationTests},
 		{name: "JWK", tests: jwkTests},
 	}
 	for _, g := range groups {

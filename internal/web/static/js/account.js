@@ -1,8 +1,9 @@
-// The account page: name, password, sessions, sign out.
+// The account page: name, password, sessions, email, deletion, sign out.
 import { ApiError, auth, getSession, redirectToLogin } from './api.js';
 import { startShell, setUserName, signOut } from './shell.js';
 import { $, h, icon, announce, applyChecks, clearErrors, setFieldError, showError, whileBusy, waitOut, relativeTime, fullTime } from './ui.js';
 import * as check from './validate.js';
+import { setupLifecycle } from './account-lifecycle.js';
 
 let session = null;
 
@@ -162,6 +163,7 @@ async function main() {
   $('#email-value').textContent = session.user.email;
   wireName();
   wirePassword();
+  setupLifecycle(session.user);
   const others = $('#revoke-others');
   others.addEventListener('click', async () => {
     try {

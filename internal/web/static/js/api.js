@@ -317,4 +317,22 @@ export const auth = {
   revokeSession(token) {
     return this.withSession('/revoke-session', { method: 'POST', body: { token } });
   },
+  /** Mails a reset link that lands on /reset-password?token=. */
+  async requestPasswordReset(email) {
+    return (await authCall('/request-password-reset', { method: 'POST', body: { email, redirectTo: '/reset-password' } })).body;
+  },
+  async resetPassword({ token, newPassword }) {
+    return (await authCall('/reset-password', { method: 'POST', body: { token, newPassword } })).body;
+  },
+  async sendVerificationEmail(email) {
+    return (await authCall('/send-verification-email', { method: 'POST', body: { email, callbackURL: '/?verified=1' } })).body;
+  },
+  changeEmail(newEmail) {
+    return this.withSession('/change-email', { method: 'POST', body: { newEmail, callbackURL: '/account?email-changed=1' } });
+  },
+  async deleteUser(password) {
+    const body = await this.withSession('/delete-user', { method: 'POST', body: { password, callbackURL: '/login?reason=deleted' } });
+    if (body && body.message === 'User deleted') forgetSession();
+    return body;
+  },
 };

@@ -10,9 +10,10 @@ export function nextPath() {
 /**
  * Sets up an auth form: carries ?next= over to the other auth page, sends
  * an already signed-in visitor on, and runs submit(form) on submit.
- * errorField maps an API error code to the input that should show it.
+ * errorField maps an API error code to the input that should show it;
+ * messages replaces the server's message for some codes.
  */
-export function setupAuthForm(form, submit, errorField = {}) {
+export function setupAuthForm(form, submit, errorField = {}, messages = {}) {
   const next = nextPath();
   const button = $('button[type=submit]', form);
   const box = $('#form-error', form);
@@ -47,7 +48,7 @@ export function setupAuthForm(form, submit, errorField = {}) {
         setFieldError(input, err.message);
         input.focus();
       } else {
-        showError(box, err.message);
+        showError(box, messages[err.code] || err.message);
       }
     }
   });

@@ -6,12 +6,21 @@ import { setupAuthForm } from './auth-form.js';
 
 const form = $('#login-form');
 const reason = new URLSearchParams(location.search).get('reason');
-if (reason === 'expired' || reason === 'signed-out') {
+const notices = {
+  expired: 'Your session has ended. Please sign in again.',
+  'signed-out': 'You have been signed out.',
+  reset: 'Your password has been changed. Sign in with the new one.',
+  deleted: 'Your account has been deleted.',
+};
+if (notices[reason]) {
   const notice = $('#auth-notice');
-  notice.textContent =
-    reason === 'expired' ? 'Your session has ended. Please sign in again.' : 'You have been signed out.';
+  notice.textContent = notices[reason];
   notice.hidden = false;
 }
+$('#forgot-link').addEventListener('click', (ev) => {
+  const email = form.elements.email.value.trim();
+  if (email) ev.currentTarget.href = '/forgot-password?email=' + encodeURIComponent(email);
+});
 
 setupAuthForm(form, async (f, button) => {
   clearErrors(f);
@@ -21,4 +30,7 @@ setupAuthForm(form, async (f, button) => {
     auth.signIn({ email: email.value.trim(), password: password.value, rememberMe: rememberMe.checked }),
   );
   return true;
-}, { INVALID_EMAIL: 'email', PASSWORD_TOO_LONG: 'password' });
+}, { INVALID_EMAIL: 'email', PASSWORD_TOO_LONG: 'password' }, {
+  // LATCH_REQUIRE_EMAIL_VERIFICATION: the server has mailed a fresh link.
+  EMAIL_NOT_VERIFIED: 'Please verify your email first: we have sent you a new link. Open it, then sign in.',
+});

@@ -13,9 +13,18 @@ setupAuthForm($('#register-form'), async (f, button) => {
     [password, check.newPassword(password.value)],
   ]);
   if (!ok) return false;
-  await whileBusy(button, 'Creating account…', () =>
+  const res = await whileBusy(button, 'Creating account…', () =>
     auth.signUp({ name: name.value.trim(), email: email.value.trim(), password: password.value }),
   );
+  if (res && res.token === null) {
+    // LATCH_REQUIRE_EMAIL_VERIFICATION: no session until the email is verified.
+    f.hidden = true;
+    const notice = $('#auth-notice');
+    notice.textContent = `Check your inbox: we have sent a link to ${email.value.trim()}. Open it to verify your email, then sign in.`;
+    notice.hidden = false;
+    notice.focus();
+    return false;
+  }
   return true;
 }, {
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: 'email',
