@@ -3,16 +3,18 @@ package authhttp
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
 	"github.com/latchhq/latch/token"
 )
 
-// Body schemas, as Better Auth 1.7.25 declares them with zod.
+// Body schemas, as Better Auth 1.7.25 declares them with zod, except
+// that sign-up's name is optional (see handleSignUp).
 var (
 	signUpSchema = schema{andRecord: true, fields: []field{
-		{name: "name", kind: kString},
+		{name: "name", kind: kString, optional: true},
 		{name: "email", kind: kEmail},
 		{name: "password", kind: kString, nonEmpty: true},
 		{name: "image", kind: kString, optional: true},
@@ -68,13 +70,21 @@ type statusResponse struct {
 	Status bool `json:"status"`
 }
 
+// handleSignUp is Better Auth's sign-up, with one deliberate superset: a
+// body without name (the original design's register page sends none) is
+// accepted, and the user is named after the part of the email before @.
+// A name that is present must still be a string, as in Better Auth.
 func handleSignUp(c *call) error {
 	obj, err := c.validate(signUpSchema)
 	if err != nil {
 		return err
 	}
-	in := auth.SignUpInput{Name: obj["name"].(string), Email: obj["email"].(string),
-		Password: obj["password"].(string), RememberMe: true}
+	email := obj["email"].(string)
+	name, ok := str(obj, "name")
+	if !ok {
+		name = email[:strings.LastIndexByte(email, '@')]
+	}
+	in := auth.SignUpInput{Name: name, Email: email, Password: obj["password"].(string), RememberMe: true}
 	in.CallbackURL, _ = str(obj, "callbackURL")
 	if img, ok := str(obj, "image"); ok {
 		in.Image = &img

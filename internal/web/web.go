@@ -28,9 +28,12 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // Page paths served by [Handler].
 const (
 	PathDashboard = "/"
-	PathLogin     = "/login"
-	PathRegister  = "/register"
-	PathAccount   = "/account"
+	// PathDashboardAlias serves the same dashboard page: the original
+	// Next.js design sends users to /dashboard after sign-up and sign-in.
+	PathDashboardAlias = "/dashboard"
+	PathLogin          = "/login"
+	PathRegister       = "/register"
+	PathAccount        = "/account"
 	// PathForgot asks for a reset link; PathReset sets the new password
 	// (the emailed link lands there with ?token=).
 	PathForgot = "/forgot-password"
@@ -40,7 +43,7 @@ const (
 )
 
 // Handler returns the http.Handler for the web interface. It serves the pages
-// /, /login, /register, /account, /forgot-password and /reset-password, the assets under /static/, and a
+// / (also at /dashboard), /login, /register, /account, /forgot-password and /reset-password, the assets under /static/, and a
 // friendly 404 page for any other path (a JSON 404 for paths under /api/).
 // It is safe for concurrent use; the pages and assets are prepared once.
 func Handler() http.Handler {

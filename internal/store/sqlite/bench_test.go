@@ -54,6 +54,22 @@ func BenchmarkListTasks(b *testing.B) {
 				}
 			}
 		})
+		b.Run(fmt.Sprintf("others=%d/first", others), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := db.ListTasks(ctx, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("others=%d/first+count", others), func(b *testing.B) {
+			g := f
+			g.Count = true
+			for b.Loop() {
+				if _, err := db.ListTasks(ctx, g); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(fmt.Sprintf("others=%d/cursor", others), func(b *testing.B) {
 			g := f
 			g.After = first.Next
