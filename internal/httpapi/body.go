@@ -21,10 +21,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil { // only our own types are written; cannot happen
 		status, b = http.StatusInternalServerError, []byte(`{"detail":"Internal server error"}`)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	writeBody(w, status, append(b, '\n'))
 }
 
 // decodeBody reads a JSON object body into dst, a pointer to a struct

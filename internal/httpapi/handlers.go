@@ -64,7 +64,7 @@ func listTasks(a *api, w http.ResponseWriter, r *http.Request) error {
 	if page.Total >= 0 {
 		w.Header().Set("X-Total-Count", strconv.Itoa(page.Total))
 	}
-	writeJSON(w, http.StatusOK, toTaskList(page))
+	writeTasks(w, http.StatusOK, page.Tasks)
 	return nil
 }
 
@@ -98,7 +98,7 @@ func createTask(a *api, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/"+url.PathEscape(userID)+"/tasks/"+strconv.FormatInt(t.ID, 10))
-	writeJSON(w, http.StatusCreated, toTask(t))
+	writeTask(w, http.StatusCreated, t)
 	return nil
 }
 
@@ -111,7 +111,7 @@ func getTask(a *api, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toTask(t))
+	writeTask(w, http.StatusOK, t)
 	return nil
 }
 
@@ -130,7 +130,7 @@ func updateTask(a *api, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toTask(t))
+	writeTask(w, http.StatusOK, t)
 	return nil
 }
 
@@ -143,7 +143,7 @@ func toggleTask(a *api, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toTask(t))
+	writeTask(w, http.StatusOK, t)
 	return nil
 }
 

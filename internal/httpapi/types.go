@@ -2,9 +2,6 @@ package httpapi
 
 import (
 	"time"
-
-	"github.com/latchhq/latch"
-	"github.com/latchhq/latch/internal/tasks"
 )
 
 // The wire types below are also the source of the OpenAPI schemas. Tags:
@@ -60,20 +57,4 @@ type TaskUpdate struct {
 	Title       *string `json:"title" schema:"required,minLength=1,maxLength=200" doc:"1 to 200 characters after trimming white space; no control characters." example:"Buy oat milk"`
 	Description *string `json:"description" schema:"nullable,maxLength=1000" doc:"At most 1000 characters; absent or null clears it." example:""`
 	Completed   *bool   `json:"completed" schema:"nullable" doc:"New completion state; absent or null leaves it unchanged." example:"true"`
-}
-
-func toTask(t *latch.Task) Task {
-	return Task{
-		ID: t.ID, UserID: t.UserID, Title: t.Title, Description: t.Description, Completed: t.Completed,
-		CreatedAt: Timestamp{t.CreatedAt.UTC()}, UpdatedAt: Timestamp{t.UpdatedAt.UTC()},
-	}
-}
-
-// toTaskList is the body of a list answer: a JSON array, never null.
-func toTaskList(p *tasks.Page) []Task {
-	l := make([]Task, len(p.Tasks))
-	for i := range p.Tasks {
-		l[i] = toTask(&p.Tasks[i])
-	}
-	return l
 }
