@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/latchhq/latch/internal/metrics"
 	"github.com/latchhq/latch/internal/reqlog"
 )
 
@@ -19,6 +20,7 @@ type app struct {
 	store     appStore
 	storeKind string
 	handler   http.Handler
+	metrics   *metrics.Metrics
 }
 
 // Handler returns the root handler.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -46,6 +47,8 @@ var settings = []setting{
 	{"LATCH_LOG_FORMAT", "auto", "json, text, or auto (json unless stderr is a terminal)"},
 	{"LATCH_LOG_REQUESTS", "true", "false: log only failed requests (4xx/5xx)"},
 	{"LATCH_SHUTDOWN_TIMEOUT", "20s", "how long shutdown waits for requests in flight"},
+	{"LATCH_DB_TIMEOUT", "5s", "longest wait for one database call (pool wait included); past it the request answers 503 with Retry-After"},
+	{"LATCH_METRICS_ADDR", "", "host:port of a second listener serving only GET /metrics (Prometheus), e.g. 127.0.0.1:9090; empty: no metrics endpoint"},
 }
 
 // Config is the parsed configuration of the latch command.
@@ -77,6 +80,8 @@ type Config struct {
 	LogFormat       string
 	LogRequests     bool
 	ShutdownTimeout time.Duration
+	DBTimeout       time.Duration
+	MetricsAddr     string
 }
 
 // errConfig marks configuration errors (exit status 2).
@@ -195,6 +200,15 @@ func loadConfig(env map[string]string) (*Config, error) {
 	}
 	c.LogRequests = boolean("LATCH_LOG_REQUESTS", true)
 	c.ShutdownTimeout = duration("LATCH_SHUTDOWN_TIMEOUT", "20s", 0, 10*time.Minute)
+	c.DBTimeout = duration("LATCH_DB_TIMEOUT", "5s", 100*time.Millisecond, 5*time.Minute)
+	c.MetricsAddr = get("LATCH_METRICS_ADDR", "")
+	if c.MetricsAddr != "" {
+		if _, p, err := net.SplitHostPort(c.MetricsAddr); err != nil || p == "" {
+			bad("LATCH_METRICS_ADDR", "want host:port (e.g. 127.0.0.1:9090), got %q", c.MetricsAddr)
+		} else if c.MetricsAddr == c.Addr {
+			bad("LATCH_METRICS_ADDR", "must differ from the public address %s", c.Addr)
+		}
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w:\n  %w", errConfig, errors.Join(errs...))
 	}

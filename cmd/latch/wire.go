@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
+	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
 	"github.com/latchhq/latch/internal/authhttp"
 	"github.com/latchhq/latch/internal/httpapi"
@@ -33,7 +35,11 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, store: st, storeKind: kind}
+	if ts, ok := st.(interface{ SetTimeout(time.Duration) }); ok {
+		ts.SetTimeout(cfg.DBTimeout)
+	}
+	m := newMetrics(st)
+	a := &app{cfg: cfg, log: log, store: st, storeKind: kind, metrics: m}
 
 	// The task API's verifier: HS256 with the shared secret, optionally
 	// JWKS-signed tokens too, optionally a live-session check on sid.
@@ -44,7 +50,8 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		if cfg.RequireIssAud {
 			opts = append(opts, token.RequireIssuer(cfg.JWTIssuer), token.RequireAudience(cfg.JWTAudience))
 		}
-		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{}, opts...)
+		jwksClient := &http.Client{Transport: m.JWKSTransport(nil)}
+		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Client: jwksClient}, opts...)
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("%w: LATCH_JWKS_URL: %w", errConfig, err)
@@ -52,6 +59,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		verifier = eitherVerifier{hs: tokens, jwks: remote}
 	}
 	svc := auth.New(st, st)
+	svc.Events = m
 	if cfg.CheckSession {
 		checker := auth.NewSessionChecker(verifier, st, cfg.SessionCheckTTL)
 		svc.OnRevoke = checker.Invalidate
@@ -59,9 +67,12 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	}
 
 	clientIP := httpsec.ClientIP{Header: cfg.IPHeader, TrustedProxies: cfg.TrustedProxies}
-	var limiter *ratelimit.Memory
+	// One in-process limiter; each use is counted under its own label.
+	var authLimiter, taskLimiter latch.RateLimiter
 	if cfg.RateLimit {
-		limiter = ratelimit.New()
+		limiter := ratelimit.New()
+		authLimiter = m.CountLimiter("auth", limiter)
+		taskLimiter = m.CountLimiter("tasks", limiter)
 	}
 
 	authSrv := &authhttp.Server{
@@ -77,16 +88,16 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		Guard: httpsec.OriginCheck(origins, authhttp.BasePath),
 	}
 	var authH http.Handler = authSrv.Handler()
-	if limiter != nil {
-		authH = httpsec.AuthRateLimit(limiter, clientIP, authhttp.BasePath)(authH)
+	if authLimiter != nil {
+		authH = httpsec.AuthRateLimit(authLimiter, clientIP, authhttp.BasePath)(authH)
 	}
 	// Rate limiting counts every request, refused ones included, as
 	// Better Auth does; CORS answers preflights before anything else.
 	authH = httpsec.CORS(origins)(authH)
 
 	apiSrv := &httpapi.Server{Tasks: st, Verifier: verifier, TaskRateLimit: cfg.TaskRateLimit, Logger: log}
-	if limiter != nil {
-		apiSrv.Limiter = limiter
+	if taskLimiter != nil {
+		apiSrv.Limiter = taskLimiter
 	}
 	apiH := httpsec.CORS(origins)(apiSrv.Handler())
 
@@ -99,7 +110,10 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	mux.Handle("/docs/", apiH)
 	a.health(mux)
 	mux.Handle("/", web.Handler())
-	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(mux)
+	// The metrics middleware must hand the mux the request it was given:
+	// the mux that serves it records its pattern there (see routeLabel).
+	// /metrics itself is served only on LATCH_METRICS_ADDR (see serve).
+	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(m.Middleware(routeLabel())(mux))
 	return a, nil
 }
 

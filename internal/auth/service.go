@@ -65,6 +65,38 @@ type Service struct {
 	// for example (*SessionChecker).Invalidate, so that an in-process
 	// cache forgets them at once.
 	OnRevoke func(sessionIDs ...string)
+	// Events, when set, receives the outcome of every sign-up, sign-in
+	// and sign-out (for metrics).
+	Events Events
+}
+
+// Events receives the outcome of sign-up, sign-in and sign-out attempts.
+// event is "sign_up", "sign_in" or "sign_out"; outcome is "success",
+// "invalid_credentials" (wrong email or password), "rejected" (any other
+// Better Auth error: invalid input, email taken) or "error" (a store or
+// internal failure). Implementations must be safe for concurrent use and
+// fast (they run on the request path).
+type Events interface {
+	AuthEvent(event, outcome string)
+}
+
+// observe reports the outcome of event to s.Events, judged from err.
+func (s *Service) observe(event string, err error) {
+	if s.Events == nil {
+		return
+	}
+	outcome := "success"
+	var ae *Error
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrInvalidEmailOrPassword):
+		outcome = "invalid_credentials"
+	case errors.As(err, &ae) && !errors.Is(err, latch.ErrUnavailable):
+		outcome = "rejected"
+	default:
+		outcome = "error"
+	}
+	s.Events.AuthEvent(event, outcome)
 }
 
 // New returns a Service with Better Auth's defaults.
@@ -172,6 +204,12 @@ type SignUpInput struct {
 // ErrUserAlreadyExists (422), ErrFailedToCreateUser (422, wrapping the
 // store error) when the store refuses the user, or a store error.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *latch.Session, error) {
+	u, sess, err := s.signUp(ctx, in)
+	s.observe("sign_up", err)
+	return u, sess, err
+}
+
+func (s *Service) signUp(ctx context.Context, in SignUpInput) (*latch.User, *latch.Session, error) {
 	if !ValidEmail(in.Email) {
 		return nil, nil, ErrInvalidEmail
 	}
@@ -207,6 +245,10 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 	if err := s.Users.CreateUser(ctx, u, a); err != nil {
 		if errors.Is(err, latch.ErrConflict) {
 			return nil, nil, ErrUserAlreadyExists
+		}
+		if errors.Is(err, latch.ErrUnavailable) {
+			// The database is down: a 503 to retry, not a 422.
+			return nil, nil, fmt.Errorf("auth: sign-up: %w", err)
 		}
 		// Better Auth answers any other failure to create the user (for
 		// example PostgreSQL refusing a NUL character in the name) with
@@ -256,6 +298,12 @@ func (s *Service) createSession(ctx context.Context, userID string, remember boo
 // computation, so that timing does not reveal which emails exist. Other
 // errors: ErrInvalidEmail, ErrPasswordTooLong, or a store error.
 func (s *Service) SignIn(ctx context.Context, email, password string, rememberMe bool) (*latch.User, *latch.Session, error) {
+	u, sess, err := s.signIn(ctx, email, password, rememberMe)
+	s.observe("sign_in", err)
+	return u, sess, err
+}
+
+func (s *Service) signIn(ctx context.Context, email, password string, rememberMe bool) (*latch.User, *latch.Session, error) {
 	if !ValidEmail(email) {
 		logEvent(ctx, slog.LevelWarn, "sign_in_failed", "", slog.String("reason", "invalid_email"))
 		return nil, nil, ErrInvalidEmail

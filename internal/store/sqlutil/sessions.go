@@ -39,6 +39,8 @@ func scanSession(r scanner) (*latch.Session, error) {
 // CreateSession implements latch.SessionStore. A session naming a user
 // that does not exist yields ErrNotFound (foreign key).
 func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	now := s.now()
 	stamp(now, &x.CreatedAt, &x.UpdatedAt)
 	x.ExpiresAt = Norm(x.ExpiresAt)
@@ -51,6 +53,8 @@ func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
 
 // SessionByToken implements latch.SessionStore with one joined query.
 func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Session, *latch.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	var (
 		sr sessionRow
 		ur userRow
@@ -66,6 +70,8 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Sessio
 
 // SessionByID implements latch.SessionStore.
 func (s *Store) SessionByID(ctx context.Context, id string) (*latch.Session, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	x, err := scanSession(s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), id))
 	if err != nil {
 		return nil, s.Err("session by id", err)
@@ -75,6 +81,8 @@ func (s *Store) SessionByID(ctx context.Context, id string) (*latch.Session, err
 
 // ExtendSession implements latch.SessionStore.
 func (s *Store) ExtendSession(ctx context.Context, token string, expiresAt, now time.Time) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	return s.execOne(ctx, "extend session", `UPDATE "session" SET "expiresAt" = ?, "updatedAt" = ? WHERE "token" = ?`,
 		s.t(expiresAt), s.t(now), token)
 }
@@ -83,6 +91,8 @@ func (s *Store) ExtendSession(ctx context.Context, token string, expiresAt, now 
 // decoding, in Go, so that rows written by Better Auth in any timestamp
 // form it may use are judged correctly.
 func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) ([]latch.Session, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	rows, err := s.R.QueryContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
 		ORDER BY s."createdAt", s."id"`), userID)
 	if err != nil {
@@ -108,6 +118,8 @@ func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) 
 
 // DeleteSession implements latch.SessionStore.
 func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	var err error
 	if userID == "" {
 		_, err = s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
@@ -119,6 +131,8 @@ func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
 
 // DeleteUserSessions implements latch.SessionStore.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	_, err := s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), userID, keep)
 	return s.Err("delete user sessions", err)
 }

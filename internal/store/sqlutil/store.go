@@ -51,6 +51,29 @@ type Store struct {
 	D Dialect
 	// Now is the clock used for task timestamps; nil means time.Now.
 	Now func() time.Time
+	// Timeout bounds every store call (not migrations): a database that
+	// does not answer in time gives an error wrapping latch.ErrUnavailable
+	// and context.DeadlineExceeded, so that requests fail fast with a 503
+	// instead of piling up. Zero means DefaultTimeout; negative, none.
+	Timeout time.Duration
+}
+
+// DefaultTimeout is the Store.Timeout used when none is set.
+const DefaultTimeout = 5 * time.Second
+
+// SetTimeout sets Timeout (call it before the store is used).
+func (s *Store) SetTimeout(d time.Duration) { s.Timeout = d }
+
+// bound derives the context of one store call: ctx with Timeout.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := s.Timeout
+	if d == 0 {
+		d = DefaultTimeout
+	}
+	if d < 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
 }
 
 var (
@@ -109,7 +132,9 @@ func (s *Store) Err(op string, err error) error {
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("%s: %w", op, context.Canceled)
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%s: %w", op, context.DeadlineExceeded)
+		// The database did not answer within the store's Timeout (or the
+		// caller's deadline): unavailable, and still a deadline error.
+		return fmt.Errorf("%s: %w: %w", op, latch.ErrUnavailable, context.DeadlineExceeded)
 	}
 	if s.D.Classify != nil {
 		if sentinel := s.D.Classify(err); sentinel != nil {

@@ -34,6 +34,8 @@ func scanTask(r scanner) (*latch.Task, error) {
 
 // CreateTask implements latch.TaskStore.
 func (s *Store) CreateTask(ctx context.Context, t *latch.Task) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	now := s.now()
 	err := s.W.QueryRowContext(ctx, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
@@ -47,6 +49,8 @@ func (s *Store) CreateTask(ctx context.Context, t *latch.Task) error {
 
 // GetTask implements latch.TaskStore.
 func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	t, err := scanTask(s.R.QueryRowContext(ctx,
 		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, userID))
 	if err != nil {
@@ -57,6 +61,8 @@ func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Ta
 
 // UpdateTask implements latch.TaskStore.
 func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate) (*latch.Task, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	query := `UPDATE task SET title = ?, description = ?, updated_at = ?`
 	args := []any{u.Title, u.Description, s.t(s.now())}
 	if u.Completed != nil {
@@ -75,6 +81,8 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 // ToggleTask implements latch.TaskStore. The flip happens in one UPDATE
 // statement, so concurrent toggles serialise on the row.
 func (s *Store) ToggleTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	t, err := scanTask(s.W.QueryRowContext(ctx, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
 		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(s.now()), id, userID))
 	if err != nil {
@@ -85,6 +93,8 @@ func (s *Store) ToggleTask(ctx context.Context, userID string, id int64) (*latch
 
 // DeleteTask implements latch.TaskStore.
 func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	return s.execOne(ctx, "delete task", `DELETE FROM task WHERE id = ? AND user_id = ?`, id, userID)
 }
 
@@ -154,6 +164,8 @@ func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 
 // ListTasks implements latch.TaskStore (see ListQuery for the SQL).
 func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskPage, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	lq := s.BuildList(f)
 	page := &latch.TaskPage{Tasks: []latch.Task{}, Total: -1}
 

@@ -75,6 +75,8 @@ func stamp(now time.Time, ts ...*time.Time) {
 // CreateUser implements latch.UserStore. a may be nil (a user without a
 // credential account).
 func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	now := s.now()
 	stamp(now, &u.CreatedAt, &u.UpdatedAt)
 	if a != nil {
@@ -97,6 +99,8 @@ func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account)
 
 // UserByID implements latch.UserStore.
 func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	u, err := scanUser(s.R.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), id))
 	if err != nil {
 		return nil, s.Err("user by id", err)
@@ -106,6 +110,8 @@ func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
 
 // UserByEmail implements latch.UserStore.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*latch.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	u, err := scanUser(s.R.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
 	if err != nil {
 		return nil, s.Err("user by email", err)
@@ -115,6 +121,8 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*latch.User, err
 
 // UpdateUser implements latch.UserStore.
 func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, now time.Time) (*latch.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	query := `UPDATE "user" SET "updatedAt" = ?`
 	args := []any{s.t(now)}
 	if u.Name != nil {
@@ -137,11 +145,15 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, n
 // DeleteUser implements latch.UserStore. Sessions and accounts go by
 // their foreign keys (ON DELETE CASCADE), tasks by the trigger on "user".
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	return s.execOne(ctx, "delete user", `DELETE FROM "user" WHERE "id" = ?`, id)
 }
 
 // CredentialAccount implements latch.UserStore.
 func (s *Store) CredentialAccount(ctx context.Context, userID string) (*latch.Account, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	a, err := scanAccount(s.R.QueryRowContext(ctx, s.q(`SELECT `+accountCols+` FROM "account"
 		WHERE "userId" = ? AND "providerId" = ? ORDER BY "createdAt", "id" LIMIT 1`), userID, latch.CredentialProvider))
 	if err != nil {
@@ -152,6 +164,8 @@ func (s *Store) CredentialAccount(ctx context.Context, userID string) (*latch.Ac
 
 // SetPassword implements latch.UserStore.
 func (s *Store) SetPassword(ctx context.Context, userID, hash string, now time.Time) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	return s.execOne(ctx, "set password", `UPDATE "account" SET "password" = ?, "updatedAt" = ?
 		WHERE "userId" = ? AND "providerId" = ?`, hash, s.t(now), userID, latch.CredentialProvider)
 }

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/latchhq/latch/internal/auth"
+	"github.com/latchhq/latch/internal/authhttp"
+	"github.com/latchhq/latch/internal/metrics"
+	"github.com/latchhq/latch/internal/store/postgres"
+	"github.com/latchhq/latch/internal/store/sqlite"
+)
+
+// newMetrics builds the metrics and connects the collectors that read
+// state at scrape time: the database pools and the password-hash queue.
+// The per-request hooks (auth events, rate limits, JWKS fetches, the
+// request middleware) are connected in newApp.
+//
+// Redis: once the Redis package exists, connect its counters here with
+//
+//	m.AddRedis(func() metrics.RedisStats { s := rdb.Stats(); return metrics.RedisStats{...} })
+//
+// (latch_redis_up, latch_redis_errors_total{op},
+// latch_redis_fallbacks_total{feature}).
+func newMetrics(st appStore) *metrics.Metrics {
+	m := metrics.New()
+	for name, db := range dbPools(st) {
+		m.AddDB(name, db)
+	}
+	m.AddPasswordHashStats(func() metrics.HashStats { return metrics.HashStats(auth.PasswordHashStats()) })
+	return m
+}
+
+// dbPools names the store's connection pools for the db_name label.
+func dbPools(st appStore) map[string]*sql.DB {
+	switch db := st.(type) {
+	case *postgres.DB:
+		return map[string]*sql.DB{"postgres": db.W}
+	case *sqlite.DB:
+		if db.R == db.W {
+			return map[string]*sql.DB{"sqlite": db.W}
+		}
+		return map[string]*sql.DB{"sqlite_write": db.W, "sqlite_read": db.R}
+	}
+	return nil
+}
+
+// routeLabel names a request's route for metrics: the pattern of the
+// ServeMux that served it, except under /api/auth (one handler, no mux),
+// where the endpoint path is used when it is a known endpoint. Raw paths
+// never become labels, so ids and made-up paths cannot multiply series.
+func routeLabel() func(*http.Request) string {
+	known := map[string]bool{}
+	for _, p := range authhttp.Endpoints() {
+		known[p] = true
+	}
+	return func(r *http.Request) string {
+		if r.Pattern == "/api/auth/" || r.Pattern == "/api/auth" {
+			p, _ := strings.CutPrefix(r.URL.Path, authhttp.BasePath)
+			if known[p] {
+				return authhttp.BasePath + p
+			}
+			return authhttp.BasePath + "/{unknown}"
+		}
+		return r.Pattern
+	}
+}
+
+// metricsServer serves GET /metrics alone on its own listener
+// (LATCH_METRICS_ADDR), so that the public listener never exposes it.
+type metricsServer struct {
+	srv  *http.Server
+	ln   net.Listener
+	errc chan error
+}
+
+func startMetricsServer(addr string, h http.Handler, log *slog.Logger) (*metricsServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	ms := &metricsServer{
+		srv: &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second,
+			IdleTimeout: 60 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)},
+		ln:   ln,
+		errc: make(chan error, 1),
+	}
+	go func() { ms.errc <- ms.srv.Serve(ln) }()
+	log.Info("metrics listening", "addr", ln.Addr().String())
+	return ms, nil
+}
+
+// stop closes the metrics listener (scrapes in flight are cut short:
+// nothing there needs a graceful end).
+func (ms *metricsServer) stop(ctx context.Context) {
+	_ = ms.srv.Shutdown(ctx)
+	<-ms.errc // http.ErrServerClosed
+}
