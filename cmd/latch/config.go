@@ -47,7 +47,7 @@ var settings = []setting{
 	{"LATCH_LOG_FORMAT", "auto", "json, text, or auto (json unless stderr is a terminal)"},
 	{"LATCH_LOG_REQUESTS", "true", "false: log only failed requests (4xx/5xx)"},
 	{"LATCH_SHUTDOWN_TIMEOUT", "20s", "how long shutdown waits for requests in flight"},
-	{"LATCH_DB_TIMEOUT", "5s", "longest wait for one database call (pool wait included); past it the request answers 503 with Retry-After"},
+	{"LATCH_DB_TIMEOUT", "5s", "PostgreSQL only: longest wait for one database call (pool wait included); past it the request answers 503 with Retry-After"},
 	{"LATCH_METRICS_ADDR", "", "host:port of a second listener serving only GET /metrics (Prometheus), e.g. 127.0.0.1:9090; empty: no metrics endpoint"},
 }
 

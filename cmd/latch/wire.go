@@ -35,8 +35,15 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	if err != nil {
 		return nil, err
 	}
+	// PostgreSQL calls are bounded so that an unreachable or hung server
+	// gives fast 503s. SQLite is a local file that cannot go away: its
+	// calls wait (behind the single writer, under load) without a bound.
 	if ts, ok := st.(interface{ SetTimeout(time.Duration) }); ok {
-		ts.SetTimeout(cfg.DBTimeout)
+		if cfg.Postgres {
+			ts.SetTimeout(cfg.DBTimeout)
+		} else {
+			ts.SetTimeout(-1)
+		}
 	}
 	m := newMetrics(st)
 	a := &app{cfg: cfg, log: log, store: st, storeKind: kind, metrics: m}
