@@ -91,20 +91,23 @@ type TaskUpdate struct {
 
 // TaskStore persists tasks. Every method is scoped to one owner: a task
 // that exists but belongs to another user is reported as ErrNotFound.
-// Validation happens above the store; the store trusts its input.
+// Validation happens above the store; the store trusts its input. Times
+// come from the caller (now), like the user and session stores: a store
+// never reads a clock.
 type TaskStore interface {
-	// CreateTask inserts t, setting its ID, CreatedAt and UpdatedAt.
-	CreateTask(ctx context.Context, t *Task) error
+	// CreateTask inserts t, setting its ID and CreatedAt = UpdatedAt = now
+	// (normalised to UTC milliseconds).
+	CreateTask(ctx context.Context, t *Task, now time.Time) error
 	// GetTask returns the owner's task, or ErrNotFound.
 	GetTask(ctx context.Context, userID string, id int64) (*Task, error)
 	// ListTasks returns one page of the owner's tasks.
 	ListTasks(ctx context.Context, f TaskFilter) (*TaskPage, error)
 	// UpdateTask replaces title and description (and completion when set)
-	// and bumps UpdatedAt; ErrNotFound when absent.
-	UpdateTask(ctx context.Context, userID string, id int64, u TaskUpdate) (*Task, error)
-	// ToggleTask flips Completed atomically and bumps UpdatedAt;
+	// and sets UpdatedAt = now; ErrNotFound when absent.
+	UpdateTask(ctx context.Context, userID string, id int64, u TaskUpdate, now time.Time) (*Task, error)
+	// ToggleTask flips Completed atomically and sets UpdatedAt = now;
 	// ErrNotFound when absent.
-	ToggleTask(ctx context.Context, userID string, id int64) (*Task, error)
+	ToggleTask(ctx context.Context, userID string, id int64, now time.Time) (*Task, error)
 	// DeleteTask removes the task; ErrNotFound when absent.
 	DeleteTask(ctx context.Context, userID string, id int64) error
 }

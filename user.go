@@ -56,7 +56,8 @@ type UserUpdate struct {
 // UserStore persists users and their accounts.
 type UserStore interface {
 	// CreateUser inserts the user and its credential account in one
-	// transaction. A duplicate email yields ErrConflict.
+	// transaction. The caller sets CreatedAt and UpdatedAt of both (a zero
+	// time yields ErrInvalid). A duplicate email yields ErrConflict.
 	CreateUser(ctx context.Context, u *User, a *Account) error
 	// UserByID returns the user or ErrNotFound.
 	UserByID(ctx context.Context, id string) (*User, error)
@@ -79,7 +80,8 @@ type UserStore interface {
 
 // SessionStore persists sessions.
 type SessionStore interface {
-	// CreateSession inserts s.
+	// CreateSession inserts s. The caller sets CreatedAt and UpdatedAt (a
+	// zero time yields ErrInvalid).
 	CreateSession(ctx context.Context, s *Session) error
 	// SessionByToken returns the session and its user in one round trip,
 	// or ErrNotFound. Expired rows are returned as they are: the caller

@@ -20,8 +20,10 @@
 // that reads "Authorization: Bearer <token>" and answers 401 the RFC 6750
 // way.
 //
-// Tokens signed by Latch carry iss and aud (the origin of BETTER_AUTH_URL);
-// verifiers check them only when asked with RequireIssuer and
+// Tokens signed by the latch server carry iss (the origin of
+// BETTER_AUTH_URL) and aud only when LATCH_JWT_AUDIENCE is set, because
+// PyJWT's jwt.decode without audience= refuses any token with aud.
+// Verifiers check iss and aud only when asked with RequireIssuer and
 // RequireAudience, so that tokens made the way the FastAPI examples make
 // them (no iss, no aud, "sub": 123) verify too. Turn them on when you can.
 //

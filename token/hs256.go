@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash"
 	"sync"
-	"time"
 )
 
 // Verifier verifies a compact JWS and returns its claims. Implementations
@@ -110,25 +109,7 @@ func (k *HS256) Verify(_ context.Context, tok string) (Claims, error) {
 // a string), email, sid (when set), iat, exp, nbf (when set), iss and aud
 // (a string when there is one value), and nothing else.
 func (k *HS256) Sign(c Claims) (string, error) {
-	if c.Subject == "" {
-		return "", fmt.Errorf("%w: cannot sign a token without a subject", ErrClaims)
-	}
-	if c.IssuedAt.IsZero() {
-		c.IssuedAt = k.cfg.now()
-	}
-	if c.ExpiresAt.IsZero() {
-		c.ExpiresAt = c.IssuedAt.Add(k.cfg.ttl)
-	}
-	if c.Issuer == "" {
-		c.Issuer = k.cfg.issuer
-	}
-	if len(c.Audience) == 0 {
-		c.Audience = k.cfg.audience
-	}
-	if !c.ExpiresAt.Truncate(time.Second).After(c.IssuedAt.Truncate(time.Second)) {
-		return "", fmt.Errorf("%w: ExpiresAt must be after IssuedAt", ErrClaims)
-	}
-	payload, err := encodeClaims(&c)
+	payload, err := k.cfg.prepare(&c)
 	if err != nil {
 		return "", err
 	}

@@ -12,11 +12,16 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/latchhq/latch"
+	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/store/postgres"
 )
 
 // setting documents one environment variable. The same table drives
-// parsing and `latch --help`, so the help can never fall out of date.
+// parsing (loadConfig reads every setting by name through envReader, which
+// takes the default from here) and `latch --help`, so neither can drift.
+// def is the literal default, or for a value loadConfig computes a short
+// description of it (read with envReader.computed).
 type setting struct {
 	name, def, doc string
 }
@@ -25,10 +30,11 @@ var settings = []setting{
 	{"PORT", "8000", "TCP port to listen on"},
 	{"LATCH_HOST", "", "interface to listen on (empty: all)"},
 	{"BETTER_AUTH_SECRET", "(generated)", "shared secret: signs session cookies and HS256 JWTs; at least 32 characters. Unset: generated once into LATCH_DATA_DIR/secret (refused when LATCH_ENV=production)"},
-	{"LATCH_PREVIOUS_SECRETS", "", "comma-separated older secrets that still verify JWTs (rotation)"},
-	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss/aud, and https turns on __Secure- cookies"},
+	{"LATCH_PREVIOUS_SECRETS", "", "comma-separated older secrets that still verify JWTs, session cookies and signed bearer tokens, and decrypt signing keys (secret rotation)"},
+	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss, and https turns on __Secure- cookies"},
 	{"DATABASE_URL", "sqlite:LATCH_DATA_DIR/latch.db", "postgres://, postgresql:// or postgresql+asyncpg:// for PostgreSQL; sqlite:PATH, file:PATH or a path for SQLite"},
 	{"LATCH_DATA_DIR", "./data", "directory for the SQLite database and the generated secret"},
+	{"LATCH_ID_FORMAT", "random", "user and session ids, as Better Auth's advanced.database.generateId: random (32 characters), uuid, or serial (integers the database assigns, JWT sub \"42\"); fixed once the database exists"},
 	{"LATCH_ENV", "development", "development or production (production requires an explicit secret)"},
 	{"LATCH_TRUSTED_ORIGINS", "", "comma-separated extra trusted origins (CORS, CSRF and redirect checks); wildcards like https://*.example.com; patterns that match every host are refused"},
 	{"LATCH_RATE_LIMIT", "true", "false turns every rate limit off (for load tests)"},
@@ -36,12 +42,15 @@ var settings = []setting{
 	{"LATCH_IP_HEADER", "", "header carrying the client IP from a trusted proxy (e.g. X-Forwarded-For); empty: the connection address"},
 	{"LATCH_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs allowed in an IP header chain"},
 	{"LATCH_CHECK_SESSION", "false", "true: the task API also rejects JWTs whose session (sid) has ended"},
-	{"LATCH_SESSION_CHECK_TTL", "10s", "how long the task API caches a session check (LATCH_CHECK_SESSION=true)"},
+	{"LATCH_SESSION_CHECK_TTL", "10s", "how long the task API caches a session check (LATCH_CHECK_SESSION=true); 0: no cache, every request reads the session"},
 	{"LATCH_JWT_TTL", "168h", "lifetime of issued JWTs"},
 	{"LATCH_JWT_LEEWAY", "30s", "clock skew allowed when verifying exp/nbf/iat (at most 60s)"},
 	{"LATCH_JWT_ISSUER", "origin of BETTER_AUTH_URL", "iss written into issued JWTs"},
-	{"LATCH_JWT_AUDIENCE", "origin of BETTER_AUTH_URL", "aud written into issued JWTs"},
-	{"LATCH_JWT_REQUIRE_ISS_AUD", "false", "true: the task API rejects JWTs whose iss/aud differ from the values above"},
+	{"LATCH_JWT_AUDIENCE", "", "aud written into issued JWTs; empty: no aud (PyJWT's jwt.decode without audience= refuses tokens that carry one)"},
+	{"LATCH_JWT_REQUIRE_ISS_AUD", "false", "true: the task API rejects JWTs whose iss differs from LATCH_JWT_ISSUER, and (when LATCH_JWT_AUDIENCE is set) whose aud lacks it"},
+	{"LATCH_JWT_ALG", "HS256", "algorithm of issued JWTs: HS256 (shared secret), or EdDSA, ES256, RS256 (keys in the jwks table, public keys at /api/auth/jwks)"},
+	{"LATCH_JWT_KEY_GRACE", "LATCH_JWT_TTL + LATCH_JWT_LEEWAY", "how long a rotated signing key stays in the JWKS (asymmetric LATCH_JWT_ALG)"},
+	{"LATCH_JWT_KEY_ACTIVATION", "5m", "how long a new signing key is published in the JWKS before it signs (`latch keys rotate`), so that verifiers with a cached JWKS know it"},
 	{"LATCH_JWKS_URL", "", "also accept asymmetric JWTs (EdDSA, ES256, RS256, ...) verified against this JWKS, e.g. Better Auth's /api/auth/jwks"},
 	{"LATCH_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LATCH_LOG_FORMAT", "auto", "json, text, or auto (json unless stderr is a terminal)"},
@@ -61,6 +70,7 @@ type Config struct {
 	DatabaseURL     string // as given (normalised scheme)
 	Postgres        bool
 	SQLitePath      string
+	IDFormat        latch.IDFormat
 	DataDir         string
 	Production      bool
 	TrustedOrigins  []string
@@ -76,143 +86,132 @@ type Config struct {
 	JWTAudience     string
 	RequireIssAud   bool
 	JWKSURL         string
+	JWTAlg          string
+	JWTKeyGrace     time.Duration
+	JWTKeyActivate  time.Duration
 	LogLevel        string
 	LogFormat       string
 	LogRequests     bool
 	ShutdownTimeout time.Duration
 	DBTimeout       time.Duration
 	MetricsAddr     string
+	// Now is the one clock every component is given (time.Now; tests may
+	// replace it before wiring).
+	Now func() time.Time
 }
 
 // errConfig marks configuration errors (exit status 2).
 var errConfig = errors.New("invalid configuration")
 
 // loadConfig parses env (already merged with .env; the environment wins).
+// Names and defaults come from the settings table (see envReader).
 func loadConfig(env map[string]string) (*Config, error) {
-	var errs []error
-	bad := func(name, format string, a ...any) {
-		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{name}, a...)...))
+	r := newEnvReader(env)
+	c := readConfig(r)
+	if len(r.errs) > 0 {
+		return nil, fmt.Errorf("%w:\n  %w", errConfig, errors.Join(r.errs...))
 	}
-	get := func(name, def string) string {
-		if v, ok := env[name]; ok && strings.TrimSpace(v) != "" {
-			return strings.TrimSpace(v)
-		}
-		return def
-	}
-	boolean := func(name string, def bool) bool {
-		v := get(name, strconv.FormatBool(def))
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			bad(name, "want true or false, got %q", v)
-		}
-		return b
-	}
-	duration := func(name, def string, min, max time.Duration) time.Duration {
-		v := get(name, def)
-		d, err := time.ParseDuration(v)
-		if err != nil || d < min || d > max {
-			bad(name, "want a duration between %s and %s (e.g. %s), got %q", min, max, def, v)
-		}
-		return d
-	}
-	c := &Config{}
-	port := get("PORT", "8000")
-	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		bad("PORT", "want a port number, got %q", port)
-	}
-	c.Addr = netJoin(get("LATCH_HOST", ""), port)
-	c.Secret = get("BETTER_AUTH_SECRET", "")
+	return c, nil
+}
+
+// readConfig reads every setting through r.
+func readConfig(r *envReader) *Config {
+	c := &Config{Now: time.Now}
+	port := strconv.Itoa(r.integer("PORT", 0, 65535, "a port number (0-65535)"))
+	c.Addr = netJoin(r.str("LATCH_HOST"), port)
+	c.Secret = r.computed("BETTER_AUTH_SECRET", "")
 	if c.Secret != "" && len(c.Secret) < 32 {
-		bad("BETTER_AUTH_SECRET", "must be at least 32 characters (got %d); generate one with `latch secret generate`", len(c.Secret))
+		r.bad("BETTER_AUTH_SECRET", "must be at least 32 characters (got %d); generate one with `latch secret generate`", len(c.Secret))
 	}
-	for _, s := range splitList(get("LATCH_PREVIOUS_SECRETS", "")) {
+	for _, s := range httpsec.ParseList(r.str("LATCH_PREVIOUS_SECRETS")) {
 		if len(s) < 32 {
-			bad("LATCH_PREVIOUS_SECRETS", "every secret must be at least 32 characters")
+			r.bad("LATCH_PREVIOUS_SECRETS", "every secret must be at least 32 characters")
 			break
 		}
 		c.PreviousSecrets = append(c.PreviousSecrets, s)
 	}
-	base := get("BETTER_AUTH_URL", "http://localhost:"+port)
+	base := r.computed("BETTER_AUTH_URL", "http://localhost:"+port)
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		bad("BETTER_AUTH_URL", "want an absolute http(s) URL, got %q", base)
+		r.bad("BETTER_AUTH_URL", "want an absolute http(s) URL, got %q", base)
 		u = &url.URL{Scheme: "http", Host: "localhost:8000"}
 	}
 	c.BaseURL = u
 	c.Origin = strings.ToLower(u.Scheme + "://" + u.Host)
-	c.DataDir = get("LATCH_DATA_DIR", "./data")
-	switch env := get("LATCH_ENV", "development"); env {
+	c.DataDir = r.str("LATCH_DATA_DIR")
+	switch env := r.str("LATCH_ENV"); env {
 	case "development", "dev", "test":
 	case "production", "prod":
 		c.Production = true
 	default:
-		bad("LATCH_ENV", "want development or production, got %q", env)
+		r.bad("LATCH_ENV", "want development or production, got %q", env)
 	}
-	c.DatabaseURL, c.Postgres, c.SQLitePath, err = parseDatabaseURL(get("DATABASE_URL", ""), c.DataDir)
+	c.DatabaseURL, c.Postgres, c.SQLitePath, err = parseDatabaseURL(r.computed("DATABASE_URL", ""), c.DataDir)
 	if err != nil {
-		bad("DATABASE_URL", "%v", err)
+		r.bad("DATABASE_URL", "%v", err)
 	}
-	c.TrustedOrigins = splitList(get("LATCH_TRUSTED_ORIGINS", ""))
-	c.RateLimit = boolean("LATCH_RATE_LIMIT", true)
-	trl := get("LATCH_TASK_RATE_LIMIT", "600")
-	if n, err := strconv.Atoi(trl); err != nil || n < 1 {
-		bad("LATCH_TASK_RATE_LIMIT", "want a positive number of requests per minute, got %q", trl)
-	} else {
-		c.TaskRateLimit = n
+	if c.IDFormat, err = latch.ParseIDFormat(strings.ToLower(r.str("LATCH_ID_FORMAT"))); err != nil {
+		r.bad("LATCH_ID_FORMAT", "%v", err)
 	}
-	c.IPHeader = get("LATCH_IP_HEADER", "")
-	for _, p := range splitList(get("LATCH_TRUSTED_PROXIES", "")) {
-		pfx, err := netip.ParsePrefix(p)
-		if err != nil {
-			addr, err2 := netip.ParseAddr(p)
-			if err2 != nil {
-				bad("LATCH_TRUSTED_PROXIES", "want IPs or CIDRs, got %q", p)
-				continue
-			}
-			pfx = netip.PrefixFrom(addr, addr.BitLen())
+	c.TrustedOrigins = httpsec.ParseList(r.str("LATCH_TRUSTED_ORIGINS"))
+	c.RateLimit = r.boolean("LATCH_RATE_LIMIT")
+	c.TaskRateLimit = r.integer("LATCH_TASK_RATE_LIMIT", 1, 1<<30, "a positive number of requests per minute")
+	c.IPHeader = r.str("LATCH_IP_HEADER")
+	if c.TrustedProxies, err = httpsec.ParseTrustedProxies(r.str("LATCH_TRUSTED_PROXIES")); err != nil {
+		r.bad("LATCH_TRUSTED_PROXIES", "want IPs or CIDRs: %v", err)
+	}
+	c.CheckSession = r.boolean("LATCH_CHECK_SESSION")
+	c.SessionCheckTTL = r.duration("LATCH_SESSION_CHECK_TTL", 0, time.Hour)
+	c.JWTTTL = r.duration("LATCH_JWT_TTL", time.Minute, 90*24*time.Hour)
+	c.JWTLeeway = r.duration("LATCH_JWT_LEEWAY", 0, time.Minute)
+	c.JWTIssuer = r.computed("LATCH_JWT_ISSUER", c.Origin)
+	c.JWTAudience = r.str("LATCH_JWT_AUDIENCE")
+	c.RequireIssAud = r.boolean("LATCH_JWT_REQUIRE_ISS_AUD")
+	c.JWTAlg = r.str("LATCH_JWT_ALG")
+	switch c.JWTAlg {
+	case "HS256", "EdDSA", "ES256", "RS256":
+	default:
+		r.bad("LATCH_JWT_ALG", "want HS256, EdDSA, ES256 or RS256, got %q", c.JWTAlg)
+	}
+	c.JWTKeyGrace = c.JWTTTL + c.JWTLeeway
+	if v := r.computed("LATCH_JWT_KEY_GRACE", ""); v != "" {
+		if d, err := time.ParseDuration(v); err != nil || d < time.Minute || d > 365*24*time.Hour {
+			r.bad("LATCH_JWT_KEY_GRACE", "want a duration between 1m and 8760h (e.g. 168h), got %q", v)
+		} else {
+			c.JWTKeyGrace = d
 		}
-		c.TrustedProxies = append(c.TrustedProxies, pfx)
 	}
-	c.CheckSession = boolean("LATCH_CHECK_SESSION", false)
-	c.SessionCheckTTL = duration("LATCH_SESSION_CHECK_TTL", "10s", 0, time.Hour)
-	c.JWTTTL = duration("LATCH_JWT_TTL", "168h", time.Minute, 90*24*time.Hour)
-	c.JWTLeeway = duration("LATCH_JWT_LEEWAY", "30s", 0, time.Minute)
-	c.JWTIssuer = get("LATCH_JWT_ISSUER", c.Origin)
-	c.JWTAudience = get("LATCH_JWT_AUDIENCE", c.Origin)
-	c.RequireIssAud = boolean("LATCH_JWT_REQUIRE_ISS_AUD", false)
-	c.JWKSURL = get("LATCH_JWKS_URL", "")
+	c.JWTKeyActivate = r.duration("LATCH_JWT_KEY_ACTIVATION", time.Second, 24*time.Hour)
+	c.JWKSURL = r.str("LATCH_JWKS_URL")
 	if c.JWKSURL != "" {
 		if ju, err := url.Parse(c.JWKSURL); err != nil || (ju.Scheme != "http" && ju.Scheme != "https") || ju.Host == "" {
-			bad("LATCH_JWKS_URL", "want an absolute http(s) URL, got %q", c.JWKSURL)
+			r.bad("LATCH_JWKS_URL", "want an absolute http(s) URL, got %q", c.JWKSURL)
 		}
 	}
-	c.LogLevel = get("LATCH_LOG_LEVEL", "info")
+	c.LogLevel = r.str("LATCH_LOG_LEVEL")
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
-		bad("LATCH_LOG_LEVEL", "want debug, info, warn or error, got %q", c.LogLevel)
+		r.bad("LATCH_LOG_LEVEL", "want debug, info, warn or error, got %q", c.LogLevel)
 	}
-	c.LogFormat = get("LATCH_LOG_FORMAT", "auto")
+	c.LogFormat = r.str("LATCH_LOG_FORMAT")
 	switch c.LogFormat {
 	case "auto", "json", "text":
 	default:
-		bad("LATCH_LOG_FORMAT", "want auto, json or text, got %q", c.LogFormat)
+		r.bad("LATCH_LOG_FORMAT", "want auto, json or text, got %q", c.LogFormat)
 	}
-	c.LogRequests = boolean("LATCH_LOG_REQUESTS", true)
-	c.ShutdownTimeout = duration("LATCH_SHUTDOWN_TIMEOUT", "20s", 0, 10*time.Minute)
-	c.DBTimeout = duration("LATCH_DB_TIMEOUT", "5s", 100*time.Millisecond, 5*time.Minute)
-	c.MetricsAddr = get("LATCH_METRICS_ADDR", "")
+	c.LogRequests = r.boolean("LATCH_LOG_REQUESTS")
+	c.ShutdownTimeout = r.duration("LATCH_SHUTDOWN_TIMEOUT", 0, 10*time.Minute)
+	c.DBTimeout = r.duration("LATCH_DB_TIMEOUT", 100*time.Millisecond, 5*time.Minute)
+	c.MetricsAddr = r.str("LATCH_METRICS_ADDR")
 	if c.MetricsAddr != "" {
 		if _, p, err := net.SplitHostPort(c.MetricsAddr); err != nil || p == "" {
-			bad("LATCH_METRICS_ADDR", "want host:port (e.g. 127.0.0.1:9090), got %q", c.MetricsAddr)
+			r.bad("LATCH_METRICS_ADDR", "want host:port (e.g. 127.0.0.1:9090), got %q", c.MetricsAddr)
 		} else if c.MetricsAddr == c.Addr {
-			bad("LATCH_METRICS_ADDR", "must differ from the public address %s", c.Addr)
+			r.bad("LATCH_METRICS_ADDR", "must differ from the public address %s", c.Addr)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%w:\n  %w", errConfig, errors.Join(errs...))
-	}
-	return c, nil
+	return c
 }
 
 func netJoin(host, port string) string {
@@ -220,16 +219,6 @@ func netJoin(host, port string) string {
 		host = "[" + host + "]"
 	}
 	return host + ":" + port
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // parseDatabaseURL decides the backend. PostgreSQL URLs are returned

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/latchhq/latch/token"
 )
 
 func TestParseDotenv(t *testing.T) {
@@ -59,7 +62,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if !c.RateLimit || c.TaskRateLimit != 600 || c.CheckSession || c.JWTTTL != 7*24*time.Hour || c.JWTLeeway > time.Minute {
 		t.Errorf("defaults: %+v", c)
 	}
-	if c.JWTIssuer != c.Origin || c.JWTAudience != c.Origin || c.RequireIssAud {
+	if c.JWTIssuer != c.Origin || c.JWTAudience != "" || c.RequireIssAud {
 		t.Errorf("iss/aud defaults: %q %q %v", c.JWTIssuer, c.JWTAudience, c.RequireIssAud)
 	}
 }
@@ -273,6 +276,72 @@ func TestMigrateCommandTwice(t *testing.T) {
 				if _, err := os.Stat(filepath.Join(env["LATCH_DATA_DIR"], "latch.db")); err != nil {
 					t.Errorf("database file: %v", err)
 				}
+			}
+		})
+	}
+}
+
+// TestIssAudChecks: issued tokens carry aud only when LATCH_JWT_AUDIENCE
+// is set, and LATCH_JWT_REQUIRE_ISS_AUD checks aud only then.
+func TestIssAudChecks(t *testing.T) {
+	const secret = "iss-aud-test-secret-0123456789abcdef"
+	base := map[string]string{"BETTER_AUTH_URL": "https://auth.example.com"}
+	withEnv := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	tokensFor := func(env map[string]string) *token.HS256 {
+		t.Helper()
+		c, err := loadConfig(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk, err := newTokens(c, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	designWay := tokensFor(withEnv()) // signs with iss, no aud
+	foreign, err := token.NewHS256([][]byte{[]byte(secret)}, token.WithIssuer("https://other.example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name                 string
+		env                  map[string]string
+		wantAud              []string
+		acceptOwn, acceptFor bool // a token of designWay; one with another iss
+	}{
+		{"default", withEnv(), nil, true, true},
+		{"require, no audience", withEnv("LATCH_JWT_REQUIRE_ISS_AUD", "true"), nil, true, false},
+		{"audience set", withEnv("LATCH_JWT_AUDIENCE", "api"), []string{"api"}, true, true},
+		{"audience set and required", withEnv("LATCH_JWT_AUDIENCE", "api", "LATCH_JWT_REQUIRE_ISS_AUD", "true"), []string{"api"}, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tk := tokensFor(tc.env)
+			own, err := tk.Sign(token.Claims{Subject: "u1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := tk.Verify(t.Context(), own)
+			if err != nil || !slices.Equal(c.Audience, tc.wantAud) || c.Issuer != "https://auth.example.com" {
+				t.Fatalf("own token: %+v %v, want aud %v", c, err, tc.wantAud)
+			}
+			noAud, _ := designWay.Sign(token.Claims{Subject: "u1"})
+			if _, err := tk.Verify(t.Context(), noAud); (err == nil) != tc.acceptOwn {
+				t.Errorf("token without aud: err %v, want accepted %v", err, tc.acceptOwn)
+			}
+			other, _ := foreign.Sign(token.Claims{Subject: "u1"})
+			if _, err := tk.Verify(t.Context(), other); (err == nil) != tc.acceptFor {
+				t.Errorf("token of another issuer: err %v, want accepted %v", err, tc.acceptFor)
 			}
 		})
 	}

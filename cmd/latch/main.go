@@ -7,6 +7,7 @@
 //	latch secret generate                        print a new random secret
 //	latch token issue --user ID --email E [--ttl D] [--session SID]
 //	latch token verify [TOKEN]                   print the claims, or why the token fails
+//	latch keys rotate|list                       signing keys of an asymmetric LATCH_JWT_ALG
 //	latch version
 //
 // Settings come from the environment and from a .env file in the working
@@ -68,6 +69,8 @@ Usage:
   latch token issue --user ID --email EMAIL [--ttl 1h] [--session SID]
                                      print a signed HS256 JWT
   latch token verify [TOKEN]         print the claims of a JWT (TOKEN or stdin), or why it fails
+  latch keys rotate                  new signing key (asymmetric LATCH_JWT_ALG); older keys stay in the JWKS for LATCH_JWT_KEY_GRACE
+  latch keys list                    the signing keys and their state
   latch version                      print the version
   latch help                         show this help
 
@@ -103,6 +106,8 @@ func run(ctx context.Context, args []string, env map[string]string, stdin io.Rea
 		err = cmdMigrate(ctx, args, env, stdout, stderr)
 	case "token":
 		err = cmdToken(ctx, args, env, stdin, stdout, stderr)
+	case "keys":
+		err = cmdKeys(ctx, args, env, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "latch: unknown command %q\n\n", cmd)
 		fmt.Fprint(stderr, usage)

@@ -12,8 +12,6 @@ import (
 	"github.com/latchhq/latch/internal/auth"
 	"github.com/latchhq/latch/internal/authhttp"
 	"github.com/latchhq/latch/internal/metrics"
-	"github.com/latchhq/latch/internal/store/postgres"
-	"github.com/latchhq/latch/internal/store/sqlite"
 )
 
 // newMetrics builds the metrics and connects the collectors that read
@@ -27,27 +25,13 @@ import (
 //
 // (latch_redis_up, latch_redis_errors_total{op},
 // latch_redis_fallbacks_total{feature}).
-func newMetrics(st appStore) *metrics.Metrics {
+func newMetrics(st appStore, kind string) *metrics.Metrics {
 	m := metrics.New()
-	for name, db := range dbPools(st) {
-		m.AddDB(name, db)
+	if ps, ok := st.(interface{ PoolStats() map[string]sql.DBStats }); ok {
+		m.AddDB(kind, ps.PoolStats)
 	}
 	m.AddPasswordHashStats(func() metrics.HashStats { return metrics.HashStats(auth.PasswordHashStats()) })
 	return m
-}
-
-// dbPools names the store's connection pools for the db_name label.
-func dbPools(st appStore) map[string]*sql.DB {
-	switch db := st.(type) {
-	case *postgres.DB:
-		return map[string]*sql.DB{"postgres": db.W}
-	case *sqlite.DB:
-		if db.R == db.W {
-			return map[string]*sql.DB{"sqlite": db.W}
-		}
-		return map[string]*sql.DB{"sqlite_write": db.W, "sqlite_read": db.R}
-	}
-	return nil
 }
 
 // routeLabel names a request's route for metrics: the pattern of the

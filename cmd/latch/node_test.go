@@ -136,13 +136,20 @@ func TestNodeClientFlow(t *testing.T) {
 // secret as a running Latch (test/node/shared-db.mjs): users created by
 // either sign in to the other, and each accepts the other's session
 // cookies. "better-auth-first" starts Latch on a database that Better
-// Auth's own migrations created and that already holds a user.
+// Auth's own migrations created and that already holds a user. The uuid
+// and serial variants run Better Auth with advanced.database.generateId
+// set to that format and Latch with LATCH_ID_FORMAT.
 func TestNodeSharedDB(t *testing.T) {
 	node := requireNode(t)
 	t.Parallel() // CPU-bound (scrypt); the three Node tests overlap, their subtests do not
 	for _, tc := range nodeBackends {
-		for _, order := range []string{"latch-first", "better-auth-first"} {
-			t.Run(tc.name+"/"+order, func(t *testing.T) {
+		for _, variant := range []string{"latch-first", "better-auth-first",
+			"uuid/latch-first", "uuid/better-auth-first", "serial/latch-first", "serial/better-auth-first"} {
+			format, order, ok := strings.Cut(variant, "/")
+			if !ok {
+				format, order = "random", variant
+			}
+			t.Run(tc.name+"/"+variant, func(t *testing.T) {
 				var dsn string
 				if tc.postgres {
 					dsn = testPostgresURL(t)
@@ -151,7 +158,7 @@ func TestNodeSharedDB(t *testing.T) {
 				}
 				secret := randomHex(t, 24)
 				run := "r" + strings.ToLower(randomHex(t, 4))
-				scriptEnv := map[string]string{"LATCH_DB": dsn, "LATCH_SECRET": secret, "SHARED_RUN": run}
+				scriptEnv := map[string]string{"LATCH_DB": dsn, "LATCH_SECRET": secret, "SHARED_RUN": run, "SHARED_ID_FORMAT": format}
 				if order == "better-auth-first" {
 					runNodeScript(t, node, scriptEnv, "shared-db.mjs", "init")
 					if t.Failed() {
@@ -159,7 +166,7 @@ func TestNodeSharedDB(t *testing.T) {
 					}
 					scriptEnv["SHARED_INIT"] = "1" // check must find the init user
 				}
-				ts := startTestServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret})
+				ts := startTestServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret, "LATCH_ID_FORMAT": format})
 				scriptEnv["LATCH_URL"] = ts.URL
 				runNodeScript(t, node, scriptEnv, "shared-db.mjs", "check")
 			})
@@ -197,4 +204,44 @@ func TestNodeDiff(t *testing.T) {
 		ts := startTestServer(t, map[string]string{"LATCH_RATE_LIMIT": "true", "LATCH_IP_HEADER": "X-Forwarded-For"})
 		runNodeScript(t, node, map[string]string{"LATCH_URL": ts.URL, "LATCH_SECRET": ts.Secret, "DIFF_SET": "ratelimit"}, "diff.mjs")
 	})
+}
+
+// TestNodeJWKS: Latch issuing EdDSA, ES256 and RS256 tokens beside the real
+// Better Auth's jwt plugin on one database (test/node/jwks.mjs): jose
+// verifies Latch's tokens against Latch's JWKS, each server's tokens verify
+// against the other's JWKS, and both sign with the one stored key, whoever
+// made it ("better-auth-first": Better Auth's plugin made it and Latch
+// decrypts it).
+func TestNodeJWKS(t *testing.T) {
+	node := requireNode(t)
+	t.Parallel()
+	for _, tc := range nodeBackends {
+		for _, alg := range []string{"EdDSA", "ES256", "RS256"} {
+			for _, order := range []string{"latch-first", "better-auth-first"} {
+				if tc.postgres && alg != "EdDSA" {
+					continue // the key format does not depend on the database
+				}
+				t.Run(tc.name+"/"+alg+"/"+order, func(t *testing.T) {
+					var dsn string
+					if tc.postgres {
+						dsn = testPostgresURL(t)
+					} else {
+						dsn = filepath.Join(t.TempDir(), "shared.db")
+					}
+					secret := randomHex(t, 24)
+					env := map[string]string{"LATCH_DB": dsn, "LATCH_SECRET": secret, "LATCH_ALG": alg}
+					if order == "better-auth-first" {
+						runNodeScript(t, node, env, "jwks.mjs", "init")
+						if t.Failed() {
+							return
+						}
+						env["JWKS_INIT"] = "1"
+					}
+					ts := startTestServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret, "LATCH_JWT_ALG": alg})
+					env["LATCH_URL"] = ts.URL
+					runNodeScript(t, node, env, "jwks.mjs", "check")
+				})
+			}
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/store/postgres"
 	"github.com/latchhq/latch/internal/store/sqlite"
 )
@@ -123,31 +125,20 @@ func TestPostgresRestartDuringWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	assertTasksPresent(t, db.R, "$1", uid, w.acked)
+	assertTasksPresent(t, db, uid, w.acked)
 }
 
 // assertTasksPresent checks that every acknowledged task id is stored.
-func assertTasksPresent(t *testing.T, db *sql.DB, ph, uid string, ids []int64) {
+func assertTasksPresent(t *testing.T, st interface {
+	GetTask(ctx context.Context, userID string, id int64) (*latch.Task, error)
+}, uid string, ids []int64) {
 	t.Helper()
-	rows, err := db.Query(`SELECT id FROM task WHERE user_id = `+ph, uid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	have := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		have[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
 	lost := 0
 	for _, id := range ids {
-		if !have[id] {
+		if _, err := st.GetTask(context.Background(), uid, id); err != nil {
+			if !errors.Is(err, latch.ErrNotFound) {
+				t.Fatalf("get task %d: %v", id, err)
+			}
 			lost++
 		}
 	}
@@ -216,14 +207,20 @@ func TestKillDuringSQLiteWrites(t *testing.T) {
 	if len(w.acked) < 50 {
 		t.Fatalf("only %d writes acknowledged before the kill\n%s", len(w.acked), logs.String())
 	}
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "latch.db"))
+	path := filepath.Join(dir, "latch.db")
+	raw, err := sql.Open("sqlite", path) // the driver the sqlite store registers
+	if err != nil {
+		t.Fatal(err)
+	}
+	var check string
+	if err := raw.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check = %q, %v", check, err)
+	}
+	raw.Close()
+	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("reopen after SIGKILL: %v", err)
 	}
 	defer db.Close()
-	var check string
-	if err := db.R.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
-		t.Fatalf("integrity_check = %q, %v", check, err)
-	}
-	assertTasksPresent(t, db.R, "?", uid, w.acked)
+	assertTasksPresent(t, db, uid, w.acked)
 }

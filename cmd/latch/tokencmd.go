@@ -14,7 +14,9 @@ import (
 )
 
 // newTokens builds the HS256 signer/verifier from the configuration.
-// require adds the iss/aud checks when LATCH_JWT_REQUIRE_ISS_AUD is on.
+// Issued tokens carry aud only when LATCH_JWT_AUDIENCE is set: PyJWT's
+// jwt.decode(token, key, algorithms=["HS256"]), as the original design
+// calls it, refuses any token with aud when no audience is passed.
 func newTokens(c *Config, secret string) (*token.HS256, error) {
 	secrets := [][]byte{[]byte(secret)}
 	for _, s := range c.PreviousSecrets {
@@ -24,12 +26,27 @@ func newTokens(c *Config, secret string) (*token.HS256, error) {
 		token.WithTTL(c.JWTTTL),
 		token.WithLeeway(c.JWTLeeway),
 		token.WithIssuer(c.JWTIssuer),
-		token.WithAudience(c.JWTAudience),
+		token.WithClock(c.Now),
 	}
-	if c.RequireIssAud {
-		opts = append(opts, token.RequireIssuer(c.JWTIssuer), token.RequireAudience(c.JWTAudience))
+	if c.JWTAudience != "" {
+		opts = append(opts, token.WithAudience(c.JWTAudience))
 	}
+	opts = append(opts, issAudChecks(c)...)
 	return token.NewHS256(secrets, opts...)
+}
+
+// issAudChecks are the verification options of LATCH_JWT_REQUIRE_ISS_AUD:
+// iss must be LATCH_JWT_ISSUER, and aud must contain LATCH_JWT_AUDIENCE
+// when (and only when) that is set.
+func issAudChecks(c *Config) []token.Option {
+	if !c.RequireIssAud {
+		return nil
+	}
+	opts := []token.Option{token.RequireIssuer(c.JWTIssuer)}
+	if c.JWTAudience != "" {
+		opts = append(opts, token.RequireAudience(c.JWTAudience))
+	}
+	return opts
 }
 
 func cmdToken(ctx context.Context, args []string, env map[string]string, stdin io.Reader, stdout, stderr io.Writer) error {

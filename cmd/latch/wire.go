@@ -21,7 +21,8 @@ import (
 )
 
 // newApp opens the database and wires every component. It is the only
-// function that sees all concrete types.
+// function that sees all concrete types, and it gives every component the
+// one clock, cfg.Now.
 func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (*app, error) {
 	origins, err := httpsec.NewOrigins(cfg.BaseURL.String(), cfg.TrustedOrigins)
 	if err != nil {
@@ -45,30 +46,44 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 			ts.SetTimeout(-1)
 		}
 	}
-	m := newMetrics(st)
+	m := newMetrics(st, kind)
 	a := &app{cfg: cfg, log: log, store: st, storeKind: kind, metrics: m}
 
 	// The task API's verifier: HS256 with the shared secret, optionally
 	// JWKS-signed tokens too, optionally a live-session check on sid.
 	var verifier token.Verifier = tokens
 	if cfg.JWKSURL != "" {
-		var opts []token.Option
-		opts = append(opts, token.WithLeeway(cfg.JWTLeeway))
-		if cfg.RequireIssAud {
-			opts = append(opts, token.RequireIssuer(cfg.JWTIssuer), token.RequireAudience(cfg.JWTAudience))
-		}
 		jwksClient := &http.Client{Transport: m.JWKSTransport(nil)}
-		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Client: jwksClient}, opts...)
+		remote, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Now: cfg.Now, Client: jwksClient}, verifyOptions(cfg)...)
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("%w: LATCH_JWKS_URL: %w", errConfig, err)
 		}
-		verifier = eitherVerifier{hs: tokens, jwks: remote}
+		verifier = eitherVerifier{first: tokens, second: remote}
+	}
+	var ring *auth.KeyRing
+	if cfg.JWTAlg != "HS256" {
+		// Asymmetric tokens: signed with the newest key in the jwks table
+		// (made on first start), verified here through the same ring.
+		ring = newKeyRing(cfg, secret, st)
+		if err := ring.Load(ctx); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("load signing keys: %w", err)
+		}
+		local, err := token.NewKeySetVerifier(ring, verifyOptions(cfg)...)
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("%w: %w", errConfig, err)
+		}
+		verifier = eitherVerifier{first: local, second: verifier}
 	}
 	svc := auth.New(st, st)
 	svc.Events = m
+	svc.IDs = cfg.IDFormat
+	svc.Now = cfg.Now
 	if cfg.CheckSession {
 		checker := auth.NewSessionChecker(verifier, st, cfg.SessionCheckTTL)
+		checker.Now = cfg.Now
 		svc.OnRevoke = checker.Invalidate
 		verifier = checker
 	}
@@ -78,21 +93,27 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	var authLimiter, taskLimiter latch.RateLimiter
 	if cfg.RateLimit {
 		limiter := ratelimit.New()
+		limiter.Now = cfg.Now
 		authLimiter = m.CountLimiter("auth", limiter)
 		taskLimiter = m.CountLimiter("tasks", limiter)
 	}
 
 	authSrv := &authhttp.Server{
-		Service:  svc,
-		Tokens:   tokens,
-		Secret:   []byte(secret),
-		BaseURL:  cfg.BaseURL.String(),
-		Origins:  origins,
-		ClientIP: clientIP.Of,
-		Logger:   log,
+		Service:         svc,
+		Tokens:          tokens,
+		Secret:          []byte(secret),
+		PreviousSecrets: previousSecrets(cfg),
+		BaseURL:         cfg.BaseURL.String(),
+		Origins:         origins,
+		ClientIP:        clientIP.Of,
+		Logger:          log,
+		Now:             cfg.Now,
 		// The origin/CSRF check runs inside the handler, at Better
 		// Auth's point in the pipeline (after body parsing).
 		Guard: httpsec.OriginCheck(origins, authhttp.BasePath),
+	}
+	if ring != nil {
+		authSrv.Tokens, authSrv.Keys = ring, ring
 	}
 	var authH http.Handler = authSrv.Handler()
 	if authLimiter != nil {
@@ -102,7 +123,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	// Better Auth does; CORS answers preflights before anything else.
 	authH = httpsec.CORS(origins)(authH)
 
-	apiSrv := &httpapi.Server{Tasks: st, Verifier: verifier, TaskRateLimit: cfg.TaskRateLimit, Logger: log}
+	apiSrv := &httpapi.Server{Tasks: st, Verifier: verifier, TaskRateLimit: cfg.TaskRateLimit, Logger: log, Now: cfg.Now}
 	if taskLimiter != nil {
 		apiSrv.Limiter = taskLimiter
 	}
@@ -124,21 +145,53 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	return a, nil
 }
 
-// eitherVerifier accepts HS256 tokens signed with the shared secret and
-// asymmetric tokens from the configured JWKS. A token goes to the JWKS
-// verifier only when the HS256 verifier refuses its algorithm, so each
+// eitherVerifier accepts tokens of one verifier, then of a second: HS256
+// tokens signed with the shared secret, then asymmetric tokens of Latch's
+// own keys, then those of the configured JWKS. A token goes to the second
+// verifier only when the first refuses its algorithm or its kid, so each
 // verifier pins its own algorithms and the caller sees the error of the
 // verifier that owns the token (for example ErrUnavailable, a 503, when
 // the JWKS cannot be fetched).
 type eitherVerifier struct {
-	hs   token.Verifier
-	jwks token.Verifier
+	first  token.Verifier
+	second token.Verifier
 }
 
 func (e eitherVerifier) Verify(ctx context.Context, tok string) (token.Claims, error) {
-	c, err := e.hs.Verify(ctx, tok)
-	if err == nil || !errors.Is(err, token.ErrAlgorithm) {
+	c, err := e.first.Verify(ctx, tok)
+	if err == nil || !errors.Is(err, token.ErrAlgorithm) && !errors.Is(err, token.ErrUnknownKey) {
 		return c, err
 	}
-	return e.jwks.Verify(ctx, tok)
+	return e.second.Verify(ctx, tok)
+}
+
+// verifyOptions are the claim rules of every asymmetric verifier.
+func verifyOptions(cfg *Config) []token.Option {
+	return append([]token.Option{token.WithLeeway(cfg.JWTLeeway), token.WithClock(cfg.Now)}, issAudChecks(cfg)...)
+}
+
+func previousSecrets(cfg *Config) [][]byte {
+	var out [][]byte
+	for _, s := range cfg.PreviousSecrets {
+		out = append(out, []byte(s))
+	}
+	return out
+}
+
+// newKeyRing builds the signing-key ring of an asymmetric LATCH_JWT_ALG.
+func newKeyRing(cfg *Config, secret string, keys latch.KeyStore) *auth.KeyRing {
+	opts := []token.Option{token.WithTTL(cfg.JWTTTL), token.WithIssuer(cfg.JWTIssuer), token.WithClock(cfg.Now)}
+	if cfg.JWTAudience != "" {
+		opts = append(opts, token.WithAudience(cfg.JWTAudience))
+	}
+	return &auth.KeyRing{
+		Store:      keys,
+		IDs:        cfg.IDFormat,
+		Secrets:    append([][]byte{[]byte(secret)}, previousSecrets(cfg)...),
+		Alg:        cfg.JWTAlg,
+		Grace:      cfg.JWTKeyGrace,
+		Activation: cfg.JWTKeyActivate,
+		Options:    opts,
+		Now:        cfg.Now,
+	}
 }

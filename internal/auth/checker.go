@@ -16,9 +16,6 @@ import (
 // token.ErrClaims.
 var ErrSessionEnded = fmt.Errorf("%w: session ended", token.ErrClaims)
 
-// DefaultCheckerTTL is a sensible cache lifetime for NewSessionChecker.
-const DefaultCheckerTTL = 15 * time.Second
-
 // maxCheckerEntries bounds the cache; beyond it expired entries are swept
 // and, if that is not enough, the cache is emptied.
 const maxCheckerEntries = 65536
@@ -34,10 +31,12 @@ const maxCheckerEntries = 65536
 // the database, is rejected after at most ttl (the positive cache entry's
 // lifetime). A session that expires is rejected from its expiresAt on.
 type SessionChecker struct {
+	// Now is the clock; nil means time.Now. Set it before first use.
+	Now func() time.Time
+
 	next     token.Verifier
 	sessions latch.SessionStore
 	ttl      time.Duration
-	now      func() time.Time
 
 	mu    sync.Mutex
 	cache map[string]checkEntry
@@ -52,18 +51,22 @@ type checkEntry struct {
 
 // NewSessionChecker wraps v: a token whose sid names a session that is
 // gone or expired is rejected with ErrSessionEnded; a token without sid
-// (an outside issuer) passes unchanged. Answers are cached for ttl (zero:
-// DefaultCheckerTTL) so that most requests cost no database round trip.
-// A store error fails closed (the token is rejected, as unavailable: 503) and is not cached.
+// (an outside issuer) passes unchanged. Answers are cached for ttl so that
+// most requests cost no database round trip; a ttl of zero (or less)
+// turns the cache off: every token with a sid costs one store lookup and
+// a session deleted anywhere is rejected on the next request. A store
+// error fails closed (the token is rejected, as unavailable: 503) and is
+// not cached.
 func NewSessionChecker(v token.Verifier, s latch.SessionStore, ttl time.Duration) *SessionChecker {
-	if ttl <= 0 {
-		ttl = DefaultCheckerTTL
-	}
-	return &SessionChecker{next: v, sessions: s, ttl: ttl, now: time.Now, cache: make(map[string]checkEntry)}
+	return &SessionChecker{next: v, sessions: s, ttl: ttl, cache: make(map[string]checkEntry)}
 }
 
-// SetClock replaces the checker's clock (for tests).
-func (c *SessionChecker) SetClock(now func() time.Time) { c.now = now }
+func (c *SessionChecker) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
 
 // Verify verifies tok with the wrapped verifier and then checks its
 // session.
@@ -102,6 +105,9 @@ func (c *SessionChecker) lookup(ctx context.Context, sid string, now time.Time) 
 		e = checkEntry{live: !sess.ExpiresAt.Before(now), userID: sess.UserID,
 			expiresAt: sess.ExpiresAt, until: now.Add(c.ttl)}
 	}
+	if c.ttl <= 0 {
+		return e, nil // no cache
+	}
 	c.mu.Lock()
 	if cur, ok := c.cache[sid]; ok && !cur.live && now.Before(cur.until) {
 		// Invalidate (or another lookup) marked the session ended while
@@ -137,6 +143,9 @@ func (c *SessionChecker) makeRoom(now time.Time) {
 // ttl, so that this process rejects their tokens at once. Wire it as
 // Service.OnRevoke.
 func (c *SessionChecker) Invalidate(sessionIDs ...string) {
+	if c.ttl <= 0 {
+		return // no cache: every check reads the store
+	}
 	now := c.now()
 	until := now.Add(c.ttl)
 	c.mu.Lock()

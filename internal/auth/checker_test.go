@@ -47,7 +47,7 @@ func TestSessionChecker(t *testing.T) {
 	cs := &countingStore{SessionStore: db}
 	const ttl = 20 * time.Second
 	chk := NewSessionChecker(hs, cs, ttl)
-	chk.SetClock(clk.Now)
+	chk.Now = clk.Now
 	s.OnRevoke = chk.Invalidate
 
 	live, revokedHere, revokedElsewhere := sign(sess.ID), sign(other.ID), ""
@@ -112,7 +112,7 @@ func TestSessionCheckerExpiry(t *testing.T) {
 	u, sess := signUp(t, s, "a@example.com", false) // 1-day session
 	hs, _ := token.NewHS256([][]byte{[]byte(strings.Repeat("k", 32))}, token.WithClock(clk.Now), token.WithTTL(48*time.Hour))
 	chk := NewSessionChecker(hs, db, time.Hour)
-	chk.SetClock(clk.Now)
+	chk.Now = clk.Now
 	jwt, _ := hs.Sign(token.Claims{Subject: u.ID, SessionID: sess.ID})
 	if _, err := chk.Verify(context.Background(), jwt); err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestSessionCheckerSeesRefresh(t *testing.T) {
 	u, sess := signUp(t, s, "a@example.com", true)
 	hs, _ := token.NewHS256([][]byte{[]byte(strings.Repeat("k", 32))}, token.WithClock(clk.Now), token.WithTTL(30*24*time.Hour))
 	chk := NewSessionChecker(hs, db, time.Hour)
-	chk.SetClock(clk.Now)
+	chk.Now = clk.Now
 	jwt, _ := hs.Sign(token.Claims{Subject: u.ID, SessionID: sess.ID})
 	clk.Advance(7*24*time.Hour - 10*time.Minute)
 	if _, err := chk.Verify(context.Background(), jwt); err != nil { // cached: expires in 10 min
@@ -140,6 +140,41 @@ func TestSessionCheckerSeesRefresh(t *testing.T) {
 	clk.Advance(20 * time.Minute) // past the cached expiry, within the cache ttl
 	if _, err := chk.Verify(context.Background(), jwt); err != nil {
 		t.Fatalf("refreshed session rejected from a stale cache entry: %v", err)
+	}
+}
+
+// TestSessionCheckerNoCache: a ttl of zero means no cache, not a default
+// lifetime: every verification reads the store, so a session deleted
+// behind the checker's back (another process) is rejected on the very
+// next request, with the clock standing still.
+func TestSessionCheckerNoCache(t *testing.T) {
+	s, clk, db := newService(t)
+	ctx := context.Background()
+	u, sess := signUp(t, s, "nocache@example.com", true)
+	hs, err := token.NewHS256([][]byte{[]byte(strings.Repeat("k", 32))}, token.WithClock(clk.Now), token.WithTTL(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwt, err := hs.Sign(token.Claims{Subject: u.ID, Email: u.Email, SessionID: sess.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := &countingStore{SessionStore: db}
+	chk := NewSessionChecker(hs, cs, 0)
+	chk.Now = clk.Now
+	for range 3 {
+		if _, err := chk.Verify(ctx, jwt); err != nil {
+			t.Fatalf("live session rejected: %v", err)
+		}
+	}
+	if n := cs.n.Load(); n != 3 {
+		t.Fatalf("%d store lookups for 3 verifications, want 3 (no cache)", n)
+	}
+	if err := db.DeleteSession(ctx, "", sess.Token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chk.Verify(ctx, jwt); !errors.Is(err, ErrSessionEnded) {
+		t.Fatalf("session deleted elsewhere: %v, want ErrSessionEnded at once", err)
 	}
 }
 
@@ -191,7 +226,7 @@ func TestSessionCheckerRevokeDuringLookup(t *testing.T) {
 	}
 	bs := &blockingStore{SessionStore: db, started: make(chan struct{}), release: make(chan struct{})}
 	chk := NewSessionChecker(hs, bs, time.Minute)
-	chk.SetClock(clk.Now)
+	chk.Now = clk.Now
 	s.OnRevoke = chk.Invalidate
 
 	first := make(chan error, 1)

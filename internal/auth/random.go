@@ -3,6 +3,8 @@ package auth
 import (
 	"crypto/rand"
 	"fmt"
+
+	"github.com/latchhq/latch"
 )
 
 // idAlphabet is Better Auth's generateId alphabet, in its order
@@ -41,3 +43,36 @@ func RandomString(n int) (string, error) {
 
 // NewID returns a 32-character id or session token.
 func NewID() (string, error) { return RandomString(IDLength) }
+
+// NewUUID returns a version 4 UUID in lower case, as crypto.randomUUID()
+// makes them for Better Auth's generateId: "uuid".
+func NewUUID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("auth: random: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 9562 variant
+	const hexdigits = "0123456789abcdef"
+	out := make([]byte, 0, 36)
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out = append(out, '-')
+		}
+		out = append(out, hexdigits[c>>4], hexdigits[c&0x0f])
+	}
+	return string(out), nil
+}
+
+// newRecordID returns the id of a new user, account or session in format
+// f: a random 32-character id, a UUID, or "" for IDSerial, where the
+// database assigns the id when the store inserts the row.
+func newRecordID(f latch.IDFormat) (string, error) {
+	switch f {
+	case latch.IDSerial:
+		return "", nil
+	case latch.IDUUID:
+		return NewUUID()
+	}
+	return NewID()
+}

@@ -60,6 +60,10 @@ type Service struct {
 	// Hasher hashes passwords; nil means Scrypt (Better Auth's format).
 	// Tests may plug in a cheaper one.
 	Hasher PasswordHasher
+	// IDs is the format of new user, account and session ids ("":
+	// IDRandom). With IDSerial the store assigns them. It must match the
+	// store's format.
+	IDs latch.IDFormat
 	// OnRevoke, when set, is called with the ids of sessions this
 	// service deleted (sign-out, revoke, password change with revocation),
 	// for example (*SessionChecker).Invalidate, so that an in-process
@@ -231,11 +235,11 @@ func (s *Service) signUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 		return nil, nil, err
 	}
 	now := s.now()
-	uid, err := NewID()
+	uid, err := newRecordID(s.IDs)
 	if err != nil {
 		return nil, nil, err
 	}
-	aid, err := NewID()
+	aid, err := newRecordID(s.IDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -256,17 +260,17 @@ func (s *Service) signUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 		logEvent(ctx, slog.LevelError, "sign_up_failed", "", slog.String("error", err.Error()))
 		return nil, nil, fmt.Errorf("%w: %w", ErrFailedToCreateUser, err)
 	}
-	sess, err := s.createSession(ctx, uid, in.RememberMe)
+	sess, err := s.createSession(ctx, u.ID, in.RememberMe)
 	if err != nil {
 		return nil, nil, err
 	}
-	logEvent(ctx, slog.LevelInfo, "sign_up", uid, slog.String("session_id", sess.ID))
+	logEvent(ctx, slog.LevelInfo, "sign_up", u.ID, slog.String("session_id", sess.ID))
 	return u, sess, nil
 }
 
 // createSession inserts a new session for userID.
 func (s *Service) createSession(ctx context.Context, userID string, remember bool) (*latch.Session, error) {
-	id, err := NewID()
+	id, err := newRecordID(s.IDs)
 	if err != nil {
 		return nil, err
 	}

@@ -53,13 +53,6 @@ func VerifySigned(secret []byte, signed string) (string, bool) {
 	return value, true
 }
 
-// ParseSignedCookie verifies a raw cookie value as Better Auth reads it:
-// the value is URL-decoded when it contains "%" (an undecodable value is
-// kept as it is), then checked with VerifySigned.
-func ParseSignedCookie(secret []byte, raw string) (string, bool) {
-	return VerifySigned(secret, TryDecode(raw))
-}
-
 // ParseBearer turns an Authorization: Bearer credential into a session
 // token the way Better Auth's bearer plugin does: a value containing "."
 // is a signed token (URL-decoded when it contains "%") and must carry a

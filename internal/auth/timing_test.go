@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -85,11 +87,24 @@ func BenchmarkSignInUnknownEmail(b *testing.B) {
 	}
 }
 
+// requestContext returns the context reqlog.Middleware gives a request
+// with the X-Request-Id id, logging to lg: what the HTTP layer hands the
+// service.
+func requestContext(lg *slog.Logger, id string) context.Context {
+	var ctx context.Context
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.Header.Set(reqlog.Header, id)
+	reqlog.Middleware(lg, true)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		ctx = r.Context()
+	})).ServeHTTP(httptest.NewRecorder(), r)
+	return ctx
+}
+
 func TestAuthEventsLogged(t *testing.T) {
 	s, _, _ := newService(t)
 	var buf bytes.Buffer
 	lg := slog.New(slog.NewJSONHandler(&buf, nil))
-	ctx := reqlog.WithLogger(context.Background(), "req-42", lg)
+	ctx := requestContext(lg, "req-42")
 	ctx = WithClient(ctx, Client{IP: "198.51.100.7"})
 	const pw = "s3cret-password"
 	u, sess, err := s.SignUp(ctx, SignUpInput{Name: "A", Email: "alice@example.com", Password: pw, RememberMe: true})

@@ -161,6 +161,19 @@ func (l cookieList) get(name string) (string, bool) {
 	return "", false
 }
 
+// signedCookie returns the value of the signed cookie name in l as Better
+// Auth reads it: the request's value (already URL-decoded by
+// requestCookies when valid) must be non-empty and carry a valid signature
+// (verifySigned: the current secret or a previous one). It is the one path
+// every signed request cookie takes.
+func (s *Server) signedCookie(l cookieList, name string) (string, bool) {
+	v, ok := l.get(name)
+	if !ok || v == "" {
+		return "", false
+	}
+	return s.verifySigned(v)
+}
+
 // isChunkOf reports whether name is base.N (a chunk of a split cookie).
 func isChunkOf(base, name string) bool {
 	rest, ok := strings.CutPrefix(name, base+".")

@@ -11,7 +11,7 @@ import (
 // schema validation.
 func TestGuardOrder(t *testing.T) {
 	e := newEnv(t, "http://localhost:3000")
-	e.srv.Guard = httpsec.OriginCheck(httpsec.MustOrigins("http://localhost:3000"), BasePath)
+	e.srv.Guard = httpsec.OriginCheck(mustOrigins("http://localhost:3000"), BasePath)
 	e.h = e.srv.Handler()
 	tok, _ := e.signUp("a@example.com")
 	cors := "Sec-Fetch-Mode: cors"

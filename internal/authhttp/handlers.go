@@ -2,6 +2,7 @@ package authhttp
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/latchhq/latch"
@@ -161,9 +162,21 @@ func (c *call) setJWTHeader() {
 }
 
 // jwt signs the token of the resolved session: sub = user id, email, sid =
-// session id.
+// session id. The same token is reused for up to jwtReuse.
 func (c *call) jwt() (string, error) {
-	return c.s.Tokens.Sign(token.Claims{Subject: c.user.ID, Email: c.user.Email, SessionID: c.sess.ID})
+	k := jwtKey{sid: c.sess.ID, sub: c.user.ID, email: c.user.Email}
+	if ki, ok := c.s.Tokens.(keyIdentifier); ok {
+		k.kid = ki.SigningKeyID()
+	}
+	now := c.s.now()
+	if tok, ok := c.s.jwts.get(k, now); ok {
+		return tok, nil
+	}
+	tok, err := c.s.Tokens.Sign(token.Claims{Subject: c.user.ID, Email: c.user.Email, SessionID: c.sess.ID})
+	if err == nil {
+		c.s.jwts.put(k, tok, now)
+	}
+	return tok, err
 }
 
 func handleListSessions(c *call) error {
@@ -337,6 +350,30 @@ func handleToken(c *call) error {
 	return c.reply(struct {
 		Token string `json:"token"`
 	}{jwt})
+}
+
+// JWKSMaxAge is how long clients may cache GET /jwks. A rotated key stays
+// published for much longer (the token lifetime), and verifiers refetch on
+// an unknown kid, so a rotation fails no request.
+const JWKSMaxAge = 300
+
+// handleJWKS is the jwt plugin's GET /jwks: the public keys, never a
+// private one (auth.KeyRing writes public JWKs only).
+func handleJWKS(c *call) error {
+	if c.s.Keys == nil {
+		c.w.WriteHeader(http.StatusNotFound)
+		return nil
+	}
+	doc, err := c.s.Keys.JWKS(c.r.Context())
+	if err != nil {
+		return err
+	}
+	h := c.w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(JWKSMaxAge))
+	h.Set("Content-Length", strconv.Itoa(len(doc)))
+	_, err = c.w.Write(doc)
+	return err
 }
 
 // handleSessionToken is Latch's GET /api/auth/session for the Next.js

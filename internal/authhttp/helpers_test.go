@@ -89,8 +89,8 @@ func newEnvOn(t testing.TB, db stores, baseURL string) *env {
 		t.Fatal(err)
 	}
 	srv := &Server{Service: svc, Tokens: hs, Secret: testSecret, BaseURL: baseURL,
-		Origins:  httpsec.MustOrigins(baseURL),
-		ClientIP: func(*http.Request) string { return "127.0.0.1" }}
+		Origins:  mustOrigins(baseURL),
+		ClientIP: func(*http.Request) string { return "127.0.0.1" }, Now: clk.Now}
 	return &env{t: t, clk: clk, svc: svc, tokens: hs, srv: srv, h: srv.Handler()}
 }
 
@@ -190,4 +190,13 @@ func newReq(cookieHeader string) *http.Request {
 	r := httptest.NewRequest("GET", "http://localhost/api/auth/get-session", nil)
 	r.Header.Set("Cookie", cookieHeader)
 	return r
+}
+
+// mustOrigins is httpsec.NewOrigins for tests: it panics on error.
+func mustOrigins(baseURL string, extra ...string) *httpsec.Origins {
+	o, err := httpsec.NewOrigins(baseURL, extra)
+	if err != nil {
+		panic(err)
+	}
+	return o
 }

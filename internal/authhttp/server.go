@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
@@ -30,6 +31,12 @@ const BasePath = "/api/auth"
 // /api/auth/session. *token.HS256 implements it.
 type Signer interface {
 	Sign(c token.Claims) (string, error)
+}
+
+// KeySource returns the JWKS document of the keys that sign tokens.
+// *auth.KeyRing implements it.
+type KeySource interface {
+	JWKS(ctx context.Context) ([]byte, error)
 }
 
 // RedirectChecker validates callbackURL-style parameters.
@@ -49,8 +56,16 @@ type Server struct {
 	Tokens Signer
 	// Secret is the HMAC key of the signed session_token and
 	// dont_remember cookies and of bearer tokens (BETTER_AUTH_SECRET,
-	// required; only this current secret is checked, as in Better Auth).
+	// required). New values are always signed with it.
 	Secret []byte
+	// PreviousSecrets still verify cookies and bearer tokens signed before
+	// a rotation of Secret (LATCH_PREVIOUS_SECRETS), so that rotating the
+	// secret signs nobody out.
+	PreviousSecrets [][]byte
+	// Keys, when set, serves GET /jwks (the public keys of asymmetric
+	// tokens). Nil: /jwks answers 404, as Better Auth without its jwt
+	// plugin.
+	Keys KeySource
 	// BaseURL is the public base URL; when it starts with "https://"
 	// cookies get the __Secure- prefix and the Secure attribute.
 	BaseURL string
@@ -74,9 +89,20 @@ type Server struct {
 	// Logger receives unexpected errors when the request carries no
 	// reqlog logger; nil means slog.Default().
 	Logger *slog.Logger
+	// Now is the clock of the JWT reuse window; nil means time.Now.
+	Now func() time.Time
 	// MaxBodyBytes limits request bodies (zero: DefaultMaxBodyBytes);
 	// larger bodies get 413 PAYLOAD_TOO_LARGE.
 	MaxBodyBytes int64
+
+	jwts jwtCache // recently signed JWTs (see jwtReuse)
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 var errPostGetSession = &auth.Error{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
@@ -112,6 +138,7 @@ func (s *Server) routes() map[string]route {
 		"/ok":                    {http.MethodGet, nil, handleOK},
 		"/token":                 {http.MethodGet, nil, handleToken},
 		"/session":               {http.MethodGet, nil, handleSessionToken},
+		"/jwks":                  {http.MethodGet, nil, handleJWKS},
 	}
 }
 

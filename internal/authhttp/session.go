@@ -24,15 +24,13 @@ func (c *call) reqCookies() cookieList {
 // credential whose signature fails is ignored and the cookie applies.
 func (c *call) sessionToken() string {
 	if h := c.r.Header.Get("Authorization"); len(h) >= 7 && strings.EqualFold(h[:7], "bearer ") {
-		if tok, ok := auth.ParseBearer(c.s.Secret, h[7:]); ok {
-			return tok
+		for _, secret := range c.s.secrets() {
+			if tok, ok := auth.ParseBearer(secret, h[7:]); ok {
+				return tok
+			}
 		}
 	}
-	v, ok := c.reqCookies().get(c.jar.name(sessionTokenCookie))
-	if !ok || v == "" {
-		return ""
-	}
-	tok, ok := auth.VerifySigned(c.s.Secret, v)
+	tok, ok := c.s.signedCookie(c.reqCookies(), c.jar.name(sessionTokenCookie))
 	if !ok {
 		return ""
 	}
@@ -42,11 +40,7 @@ func (c *call) sessionToken() string {
 // dontRemember reports whether the request carries a validly signed,
 // non-empty dont_remember cookie.
 func (c *call) dontRemember() bool {
-	v, ok := c.reqCookies().get(c.jar.name(dontRememberCookie))
-	if !ok || v == "" {
-		return false
-	}
-	val, ok := auth.VerifySigned(c.s.Secret, v)
+	val, ok := c.s.signedCookie(c.reqCookies(), c.jar.name(dontRememberCookie))
 	return ok && val != ""
 }
 
@@ -163,4 +157,26 @@ func (c *call) statusNull(status int) error {
 	c.finish()
 	writeJSON(c.w, status, nil)
 	return nil
+}
+
+// secrets returns the current secret, then the previous ones.
+func (s *Server) secrets() [][]byte {
+	if len(s.PreviousSecrets) == 0 {
+		return [][]byte{s.Secret}
+	}
+	return append([][]byte{s.Secret}, s.PreviousSecrets...)
+}
+
+// verifySigned checks a signed cookie value with the current secret, then
+// with each previous one, so that rotating the secret signs nobody out.
+func (s *Server) verifySigned(v string) (string, bool) {
+	if val, ok := auth.VerifySigned(s.Secret, v); ok {
+		return val, true
+	}
+	for _, secret := range s.PreviousSecrets {
+		if val, ok := auth.VerifySigned(secret, v); ok {
+			return val, true
+		}
+	}
+	return "", false
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/reqlog"
@@ -29,6 +30,8 @@ type testEnv struct {
 	db     taskDB
 	signer *token.HS256
 	logs   *syncBuffer
+	// clock stamps task times; it stands still until advanced.
+	clock *testutil.Clock
 }
 
 // syncBuffer captures what the server logs.
@@ -75,11 +78,12 @@ func newEnvOn(tb testing.TB, open func(testing.TB) taskDB, configure ...func(*Se
 	}
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	s := &Server{Tasks: db, Verifier: signer, Logger: logger}
+	clock := testutil.NewClock(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	s := &Server{Tasks: db, Verifier: signer, Logger: logger, Now: clock.Now}
 	for _, c := range configure {
 		c(s)
 	}
-	return &testEnv{t: tb, h: reqlog.Middleware(logger, true)(s.Handler()), db: db, signer: signer, logs: logs}
+	return &testEnv{t: tb, h: reqlog.Middleware(logger, true)(s.Handler()), db: db, signer: signer, logs: logs, clock: clock}
 }
 
 // token returns a valid bearer token for sub.

@@ -41,6 +41,8 @@ type Server struct {
 	// the limit the answer is 429 with Retry-After. When the limiter
 	// itself fails the request is let through and the failure logged.
 	TaskRateLimit int
+	// Now is the clock that stamps task times; nil means time.Now.
+	Now func() time.Time
 	// Logger logs failures of requests that carry no request logger
 	// (reqlog.Middleware adds one; requests through it log with
 	// reqlog.Logger). nil means slog.Default().
@@ -70,7 +72,9 @@ func (s *Server) build() (*http.ServeMux, []string) {
 	if s.Tasks == nil || s.Verifier == nil {
 		panic("httpapi: Server.Tasks and Server.Verifier are required")
 	}
-	a := &api{svc: tasks.NewService(s.Tasks), limiter: s.Limiter, rate: s.TaskRateLimit, logger: s.Logger}
+	svc := tasks.NewService(s.Tasks)
+	svc.Now = s.Now
+	a := &api{svc: svc, limiter: s.Limiter, rate: s.TaskRateLimit, logger: s.Logger}
 	if a.logger == nil {
 		a.logger = slog.Default()
 	}

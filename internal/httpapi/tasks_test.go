@@ -14,7 +14,7 @@ func TestTaskLifecycle(t *testing.T) { eachBackend(t, testTaskLifecycle) }
 
 func testTaskLifecycle(t *testing.T, e *testEnv) {
 	tok := e.token("alice")
-	start := time.Now().Add(-time.Second)
+	start := e.clock.Now()
 
 	// Create.
 	res := e.do(req{Method: "POST", Path: "/api/alice/tasks", Token: tok, Body: `{"title":"  Buy milk  ","description":"semi-skimmed","extra":1}`}).
@@ -30,8 +30,8 @@ func testTaskLifecycle(t *testing.T, e *testEnv) {
 	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("Cache-Control = %q, want no-store", cc)
 	}
-	if created.CreatedAt.Before(start) || created.UpdatedAt.Before(created.CreatedAt) {
-		t.Errorf("times %v %v", created.CreatedAt, created.UpdatedAt)
+	if !created.CreatedAt.Equal(start) || !created.UpdatedAt.Equal(start) {
+		t.Errorf("times %v %v, want both %v (the server's clock)", created.CreatedAt, created.UpdatedAt, start)
 	}
 	assertUTCTimes(t, res.Body)
 
@@ -47,9 +47,11 @@ func testTaskLifecycle(t *testing.T, e *testEnv) {
 
 	// Full update; completed set.
 	var updated Task
+	e.clock.Advance(1500 * time.Millisecond)
 	e.do(req{Method: "PUT", Path: path, Token: tok, Body: `{"title":"Buy oat milk","completed":true}`}).
 		mustStatus(t, http.StatusOK).decode(t, &updated)
-	if updated.Title != "Buy oat milk" || updated.Description != "" || !updated.Completed || updated.UpdatedAt.Before(created.UpdatedAt) {
+	if updated.Title != "Buy oat milk" || updated.Description != "" || !updated.Completed ||
+		!updated.UpdatedAt.Equal(e.clock.Now()) || !updated.CreatedAt.Equal(start) {
 		t.Fatalf("updated %+v", updated)
 	}
 	// PUT without completed leaves it unchanged.
@@ -119,7 +121,7 @@ func testList(t *testing.T, e *testEnv) {
 		ids[title] = e.createTask("alice", title).ID
 	}
 	e.createTask("bob", "not alice's")
-	time.Sleep(3 * time.Millisecond) // the store keeps milliseconds; keep updates after every create
+	e.clock.Advance(time.Millisecond) // the store keeps milliseconds; keep updates after every create
 	for _, title := range []string{"alpha", "echo"} {
 		e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/alice/tasks/%d/complete", ids[title]), Token: tok}).mustStatus(t, http.StatusOK)
 	}

@@ -105,7 +105,7 @@ func TestOriginsAgainstBetterAuth(t *testing.T) {
 	originsMod, _ := baModules(t)
 	patterns := []string{"http://localhost:8080", "https://app.example.com", "https://*.preview.example.net",
 		"*.example.org", "http://192.168.*.*:3000", "myapp://", "exp://callback/auth", "wild://*.apps.test"}
-	o := MustOrigins("http://localhost:8080/api/auth", patterns[1:]...)
+	o := mustOrigins("http://localhost:8080/api/auth", patterns[1:]...)
 
 	r := rand.New(rand.NewPCG(1, 2))
 	inputs := append([]string(nil), diffOriginSeeds...)

@@ -8,7 +8,7 @@ import (
 )
 
 func BenchmarkTrusted(b *testing.B) {
-	o := MustOrigins("https://app.example.com", "http://localhost:3000", "https://*.preview.example.net", "myapp://")
+	o := mustOrigins("https://app.example.com", "http://localhost:3000", "https://*.preview.example.net", "myapp://")
 	b.ReportAllocs()
 	for b.Loop() {
 		o.Trusted("https://pr-1.preview.example.net")
@@ -16,7 +16,7 @@ func BenchmarkTrusted(b *testing.B) {
 }
 
 func BenchmarkAuthMiddlewareParallel(b *testing.B) {
-	o := MustOrigins("http://localhost:8080", "http://localhost:3000")
+	o := mustOrigins("http://localhost:8080", "http://localhost:3000")
 	var ran bool
 	h := CORS(o)(AuthRateLimit(ratelimit.New(), ClientIP{}, "/api/auth")(OriginCheck(o, "/api/auth")(okHandler(&ran))))
 	b.ReportAllocs()
@@ -32,7 +32,7 @@ func BenchmarkAuthMiddlewareParallel(b *testing.B) {
 }
 
 func BenchmarkCORSTrustedOrigin(b *testing.B) {
-	o := MustOrigins("http://localhost:8080", "http://localhost:3000", "https://*.preview.example.net", "myapp://")
+	o := mustOrigins("http://localhost:8080", "http://localhost:3000", "https://*.preview.example.net", "myapp://")
 	var ran bool
 	h := CORS(o)(okHandler(&ran))
 	r := httptest.NewRequest("GET", "/api/u1/tasks", nil)

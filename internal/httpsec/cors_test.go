@@ -8,7 +8,7 @@ import (
 )
 
 func TestCORS(t *testing.T) {
-	o := MustOrigins("http://localhost:8080", "http://localhost:3000", "myapp://")
+	o := mustOrigins("http://localhost:8080", "http://localhost:3000", "myapp://")
 	tests := []struct {
 		name        string
 		method      string

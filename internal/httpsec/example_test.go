@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"time"
 
 	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/ratelimit"
@@ -25,15 +24,6 @@ func Example() {
 	h = httpsec.OriginCheck(origins, "/api/auth")(h)
 	h = httpsec.AuthRateLimit(limiter, ip, "/api/auth")(h)
 	h = httpsec.CORS(origins)(h)
-
-	// The task API: CORS and a per-user limit keyed by the JWT subject.
-	userOf := func(r *http.Request) string { return r.Header.Get("X-Demo-User") }
-	_ = httpsec.CORS(origins)(httpsec.Limit(limiter, 600, time.Minute, func(r *http.Request) string {
-		if u := userOf(r); u != "" {
-			return "tasks|" + u
-		}
-		return ""
-	})(auth))
 
 	req := httptest.NewRequest("POST", "/api/auth/sign-out", nil)
 	req.Header.Set("Cookie", "better-auth.session_token=x")

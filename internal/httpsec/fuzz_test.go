@@ -14,7 +14,7 @@ func FuzzTrusted(f *testing.F) {
 	for _, s := range diffOriginSeeds {
 		f.Add(s)
 	}
-	o := MustOrigins("https://app.example.com/api/auth", "http://localhost:3000", "https://[2001:db8::1]:8443")
+	o := mustOrigins("https://app.example.com/api/auth", "http://localhost:3000", "https://[2001:db8::1]:8443")
 	exact := map[string]bool{"https://app.example.com": true, "http://localhost:3000": true, "https://[2001:db8::1]:8443": true}
 	f.Fuzz(func(t *testing.T, s string) {
 		if !o.Trusted(s) {
@@ -45,7 +45,7 @@ func FuzzSafeRedirect(f *testing.F) {
 	for _, s := range []string{"/\t/evil.com", "/\\evil.com", "https://shop.example.org/x", "myapp://cb/x", "myapp://cb.evil/x"} {
 		f.Add(s)
 	}
-	o := MustOrigins("https://app.example.com", "http://localhost:3000", "*.example.org", "myapp://cb")
+	o := mustOrigins("https://app.example.com", "http://localhost:3000", "*.example.org", "myapp://cb")
 	f.Fuzz(func(t *testing.T, s string) {
 		if !o.SafeRedirect(s) {
 			return
@@ -143,7 +143,7 @@ func FuzzOriginCheck(f *testing.F) {
 	f.Add("POST", "/api/auth/sign-out", "a=b", "http://localhost:3000", "", "", "", "localhost:8080")
 	f.Add("POST", "/api/auth/sign-in/email", "", "", "", "cross-site", "navigate", "x")
 	f.Add("PUT", "/api/auth//sign-up/email/", "", "null", "https://evil.com", "same-origin", "", "localhost:8080")
-	o := MustOrigins("http://localhost:8080", "http://localhost:3000")
+	o := mustOrigins("http://localhost:8080", "http://localhost:3000")
 	f.Fuzz(func(t *testing.T, method, path, cookie, origin, referer, site, mode, host string) {
 		if !validMethod(method) || path == "" || path[0] != '/' || strings.ContainsAny(path, " ?#\x00") {
 			return

@@ -47,25 +47,6 @@ func OriginCheck(o *Origins, basePath string) func(http.Handler) http.Handler {
 	}
 }
 
-// CookieOriginCheck applies the cookie rule of OriginCheck (no Fetch
-// Metadata routes) to any handler tree: a non-GET/HEAD/OPTIONS request that
-// carries a Cookie header must name a trusted Origin or Referer. Requests
-// without cookies (bearer tokens) pass, so the task API can use it as a
-// cheap guard should it ever accept cookies.
-func CookieOriginCheck(o *Origins) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !safeMethod(r.Method) {
-				if e := o.CheckOrigin(r); e != nil {
-					writeJSON(w, http.StatusForbidden, e)
-					return
-				}
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
 func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }

@@ -97,15 +97,6 @@ func NewOrigins(baseURL string, extra []string) (*Origins, error) {
 	return o, nil
 }
 
-// MustOrigins is NewOrigins that panics on error, for tests and constants.
-func MustOrigins(baseURL string, extra ...string) *Origins {
-	o, err := NewOrigins(baseURL, extra)
-	if err != nil {
-		panic(err)
-	}
-	return o
-}
-
 // ParseList splits a comma-separated list of origins (the format of
 // LATCH_TRUSTED_ORIGINS and BETTER_AUTH_TRUSTED_ORIGINS), trimming blanks.
 func ParseList(s string) []string {

@@ -62,7 +62,7 @@ func TestOriginsListNormalises(t *testing.T) {
 }
 
 func TestTrusted(t *testing.T) {
-	o := MustOrigins("http://localhost:8080/api/auth",
+	o := mustOrigins("http://localhost:8080/api/auth",
 		"https://app.example.com",
 		"https://*.preview.example.net",
 		"*.example.org",
@@ -135,7 +135,7 @@ func TestTrusted(t *testing.T) {
 }
 
 func TestTrustedIPv6(t *testing.T) {
-	o := MustOrigins("http://[::1]:3000", "https://[2001:DB8:0:0::1]")
+	o := mustOrigins("http://[::1]:3000", "https://[2001:DB8:0:0::1]")
 	for _, s := range []string{"http://[::1]:3000", "http://[0:0:0:0:0:0:0:1]:3000", "https://[2001:db8::1]"} {
 		if !o.Trusted(s) {
 			t.Errorf("Trusted(%q) = false, want true", s)
@@ -147,7 +147,7 @@ func TestTrustedIPv6(t *testing.T) {
 }
 
 func TestSafeRedirect(t *testing.T) {
-	o := MustOrigins("https://app.example.com", "myapp://", "*.example.org")
+	o := mustOrigins("https://app.example.com", "myapp://", "*.example.org")
 	tests := []struct {
 		name   string
 		target string
@@ -201,4 +201,13 @@ func TestParseList(t *testing.T) {
 	if len(got) != 2 || got[0] != "https://a.example" || got[1] != "http://localhost:3000" {
 		t.Fatalf("ParseList = %q", got)
 	}
+}
+
+// mustOrigins is NewOrigins for tests: it panics on error.
+func mustOrigins(baseURL string, extra ...string) *Origins {
+	o, err := NewOrigins(baseURL, extra)
+	if err != nil {
+		panic(err)
+	}
+	return o
 }

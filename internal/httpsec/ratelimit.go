@@ -77,23 +77,6 @@ func AuthRateLimit(l latch.RateLimiter, ip ClientIP, basePath string) func(http.
 	}
 }
 
-// Limit returns a generic limiter middleware: key(r) names the bucket (for
-// example the authenticated user id), max requests per window. An empty key
-// is not limited. The 429 answer is the same as AuthRateLimit's. A nil
-// limiter disables limiting.
-func Limit(l latch.RateLimiter, max int, window time.Duration, key func(*http.Request) string) func(http.Handler) http.Handler {
-	if l == nil {
-		return func(next http.Handler) http.Handler { return next }
-	}
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if k := key(r); k == "" || allow(w, r, l, k, max, window) {
-				next.ServeHTTP(w, r)
-			}
-		})
-	}
-}
-
 // allow consults l and writes the 429 answer when the request is over the
 // limit; it reports whether the request may proceed.
 func allow(w http.ResponseWriter, r *http.Request, l latch.RateLimiter, key string, max int, window time.Duration) bool {

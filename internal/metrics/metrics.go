@@ -89,10 +89,13 @@ func (m *Metrics) AuthEvent(event, outcome string) {
 	m.authEvents.WithLabelValues(event, outcome).Inc()
 }
 
-// AddDB exports the connection pool statistics of db (open, in use, idle,
-// waits and wait time, closed connections) labelled db_name=name.
-func (m *Metrics) AddDB(name string, db *sql.DB) {
-	m.reg.MustRegister(collectors.NewDBStatsCollector(db, name))
+// AddDB exports connection pool statistics (open, in use, idle, waits
+// and wait time, closed connections) under the same go_sql_* names as
+// client_golang's DBStatsCollector, labelled db_name=<prefix>_<pool>. stats
+// is read at each scrape and names each pool ("main", or "write" and
+// "read").
+func (m *Metrics) AddDB(prefix string, stats func() map[string]sql.DBStats) {
+	m.reg.MustRegister(&dbCollector{prefix: prefix, stats: stats})
 }
 
 // HashStats is a snapshot of the password-hash queue.

@@ -42,8 +42,10 @@ const (
 // Memory is an in-process latch.RateLimiter. The zero value is not usable;
 // call New. It is safe for concurrent use.
 type Memory struct {
+	// Now is the clock; nil means time.Now. Set it before first use.
+	Now func() time.Time
+
 	seed     maphash.Seed
-	now      func() time.Time
 	shardCap int
 	shards   [shardCount]shard
 }
@@ -68,11 +70,6 @@ func (e entry) expired(now time.Time) bool { return now.Sub(e.last) >= e.window 
 // Option configures a Memory limiter.
 type Option func(*Memory)
 
-// WithClock sets the time source (for tests). The default is time.Now.
-func WithClock(now func() time.Time) Option {
-	return func(m *Memory) { m.now = now }
-}
-
 // WithMaxKeys caps the number of keys tracked (approximately: the cap is
 // split evenly over the shards). Values below the shard count are raised to
 // it. The default is DefaultMaxKeys.
@@ -82,7 +79,7 @@ func WithMaxKeys(n int) Option {
 
 // New returns an empty in-memory limiter.
 func New(opts ...Option) *Memory {
-	m := &Memory{seed: maphash.MakeSeed(), now: time.Now, shardCap: DefaultMaxKeys / shardCount}
+	m := &Memory{seed: maphash.MakeSeed(), shardCap: DefaultMaxKeys / shardCount}
 	for _, o := range opts {
 		o(m)
 	}
@@ -128,6 +125,13 @@ func (m *Memory) Allow(_ context.Context, key string, max int, window time.Durat
 		s.m[key] = entry{count: e.count + 1, last: now, window: window}
 		return true, 0, nil
 	}
+}
+
+func (m *Memory) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
 }
 
 // boundKey returns key, or for a key longer than maxKeyLen a fixed-size

@@ -69,7 +69,7 @@ func TestAllowSequences(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := newClock()
-			m := New(WithClock(clk.Now))
+			m := newAt(clk.Now)
 			for i, st := range tt.steps {
 				clk.Advance(st.advance)
 				ok, retry, err := m.Allow(context.Background(), "k", tt.max, tt.window)
@@ -106,7 +106,7 @@ func TestKeysAreIndependent(t *testing.T) {
 
 func TestMemoryIsBounded(t *testing.T) {
 	clk := newClock()
-	m := New(WithClock(clk.Now), WithMaxKeys(shardCount*4))
+	m := newAt(clk.Now, WithMaxKeys(shardCount*4))
 	ctx := context.Background()
 	for i := range 20000 {
 		m.Allow(ctx, fmt.Sprintf("ip-%d|/x", i), 100, time.Hour)
@@ -118,7 +118,7 @@ func TestMemoryIsBounded(t *testing.T) {
 
 func TestStaleKeysAreSwept(t *testing.T) {
 	clk := newClock()
-	m := New(WithClock(clk.Now))
+	m := newAt(clk.Now)
 	ctx := context.Background()
 	for i := range 1000 {
 		m.Allow(ctx, fmt.Sprintf("k%d", i), 3, 10*time.Second)
@@ -151,7 +151,7 @@ func TestStaleKeysAreSwept(t *testing.T) {
 // its cap.
 func TestFullShardKeepsLiveKeysWhenOthersExpired(t *testing.T) {
 	clk := newClock()
-	m := New(WithClock(clk.Now), WithMaxKeys(2*shardCount)) // two keys per shard
+	m := newAt(clk.Now, WithMaxKeys(2*shardCount)) // two keys per shard
 	ctx := context.Background()
 	target := maphashShard(m, "live")
 	sameShard := func(prefix string) string {
@@ -243,7 +243,7 @@ func TestNilMemoryAllowsEverything(t *testing.T) {
 // key must still count on its own and not share a bucket with another.
 func TestLongKeysAreStoredBounded(t *testing.T) {
 	ctx := context.Background()
-	m := New(WithClock(newClock().Now))
+	m := newAt(newClock().Now)
 	long := func(c byte) string { return "203.0.113.7|/" + strings.Repeat(string(c), 64<<10) }
 	a, b := long('a'), long('b')
 	for i := range 3 {
@@ -269,4 +269,11 @@ func TestLongKeysAreStoredBounded(t *testing.T) {
 	if stored > 2*(maxKeyLen+16) {
 		t.Errorf("two long keys take %d bytes of keys", stored)
 	}
+}
+
+// newAt returns a limiter on the clock now.
+func newAt(now func() time.Time, opts ...Option) *Memory {
+	m := New(opts...)
+	m.Now = now
+	return m
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,7 +18,21 @@ type ctxKey struct{}
 
 type info struct {
 	id     string
-	logger *slog.Logger
+	base   *slog.Logger
+	logger atomic.Pointer[slog.Logger] // base.With(request_id), made on first use
+}
+
+// log returns the request's logger, building it on first use: most
+// requests never log anything but the access line, which does not need it.
+func (in *info) log() *slog.Logger {
+	if l := in.logger.Load(); l != nil {
+		return l
+	}
+	l := in.base.With("request_id", in.id)
+	if in.logger.CompareAndSwap(nil, l) {
+		return l
+	}
+	return in.logger.Load()
 }
 
 // ID returns the request id stored in ctx, or "".
@@ -32,24 +47,39 @@ func ID(ctx context.Context) string {
 // slog.Default() outside a request.
 func Logger(ctx context.Context) *slog.Logger {
 	if in, ok := ctx.Value(ctxKey{}).(*info); ok {
-		return in.logger
+		return in.log()
 	}
 	return slog.Default()
-}
-
-// WithLogger returns ctx carrying a request id and logger; for tests and
-// non-HTTP callers.
-func WithLogger(ctx context.Context, id string, l *slog.Logger) context.Context {
-	return context.WithValue(ctx, ctxKey{}, &info{id: id, logger: l.With("request_id", id)})
 }
 
 // Header is the response (and accepted request) header carrying the id.
 const Header = "X-Request-Id"
 
+// idPrefix makes ids unique across processes; idSeq within one.
+var (
+	idPrefix = func() [8]byte {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		var out [8]byte
+		hex.Encode(out[:], b[:])
+		return out
+	}()
+	idSeq atomic.Uint64
+)
+
+// newID returns a request id: a random per-process prefix and a counter
+// (20 hex digits), with no system call per request.
 func newID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	var b [20]byte
+	copy(b[:8], idPrefix[:])
+	var n [6]byte
+	v := idSeq.Add(1)
+	for i := 5; i >= 0; i-- {
+		n[i] = byte(v)
+		v >>= 8
+	}
+	hex.Encode(b[8:], n[:])
+	return string(b[:])
 }
 
 // validID accepts a caller-supplied id only when it is short and plain, so
@@ -103,7 +133,7 @@ func Middleware(base *slog.Logger, quiet bool) func(http.Handler) http.Handler {
 			if !validID(id) {
 				id = newID()
 			}
-			in := &info{id: id, logger: base.With("request_id", id)}
+			in := &info{id: id, base: base}
 			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, in))
 			w.Header().Set(Header, id)
 			rec := &recorder{ResponseWriter: w}
@@ -113,7 +143,7 @@ func Middleware(base *slog.Logger, quiet bool) func(http.Handler) http.Handler {
 					if p == http.ErrAbortHandler {
 						panic(p)
 					}
-					in.logger.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
+					in.log().Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
 					if rec.status == 0 {
 						w.Header().Set("Content-Type", "application/json")
 						w.WriteHeader(http.StatusInternalServerError)
@@ -124,7 +154,8 @@ func Middleware(base *slog.Logger, quiet bool) func(http.Handler) http.Handler {
 				if quiet && rec.status < 400 {
 					return
 				}
-				in.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				base.LogAttrs(r.Context(), slog.LevelInfo, "request",
+					slog.String("request_id", id),
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
 					slog.Int("status", rec.status),

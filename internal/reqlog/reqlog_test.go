@@ -106,8 +106,36 @@ func TestOutsideRequest(t *testing.T) {
 	if ID(ctx) != "" || Logger(ctx) != slog.Default() {
 		t.Error("outside a request: want empty id and the default logger")
 	}
-	ctx = WithLogger(ctx, "job-1", slog.Default())
-	if ID(ctx) != "job-1" {
-		t.Errorf("WithLogger id %q", ID(ctx))
+}
+
+// TestNewIDUnique: generated ids are valid, 20 hex digits, and distinct.
+func TestNewIDUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for range 10000 {
+		id := newID()
+		if len(id) != 20 || !validID(id) || seen[id] {
+			t.Fatalf("newID() = %q (seen before: %v)", id, seen[id])
+		}
+		seen[id] = true
+	}
+}
+
+// TestRequestLoggerLazy: a handler that logs gets a logger carrying the
+// request id; one that does not costs no logger at all.
+func TestRequestLoggerLazy(t *testing.T) {
+	var buf bytes.Buffer
+	base := slog.New(slog.NewJSONHandler(&buf, nil))
+	h := Middleware(base, true)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/log" {
+			Logger(r.Context()).Info("inside")
+		}
+	}))
+	for _, p := range []string{"/quiet", "/log"} {
+		req := httptest.NewRequest("GET", p, nil)
+		req.Header.Set(Header, "req-"+p[1:])
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	if got := buf.String(); !strings.Contains(got, `"msg":"inside","request_id":"req-log"`) || strings.Contains(got, "req-quiet") {
+		t.Errorf("log = %s", got)
 	}
 }

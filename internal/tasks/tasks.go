@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/latchhq/latch"
@@ -49,11 +50,21 @@ func Authorize(subject, userID string) error {
 // errors come from the store.
 type Service struct {
 	store latch.TaskStore
+	// Now is the clock that stamps CreatedAt and UpdatedAt; nil means
+	// time.Now. Set it before first use.
+	Now func() time.Time
 }
 
 // NewService returns a Service over store.
 func NewService(store latch.TaskStore) *Service {
 	return &Service{store: store}
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // Page is one page of a listing, ready to be rendered.
@@ -83,7 +94,7 @@ func (s *Service) Create(ctx context.Context, subject, userID string, in Input) 
 		return nil, err
 	}
 	t := &latch.Task{UserID: userID, Title: f.Title, Description: f.Description}
-	if err := s.store.CreateTask(ctx, t); err != nil {
+	if err := s.store.CreateTask(ctx, t, s.now()); err != nil {
 		return nil, fmt.Errorf("create task: %w", err)
 	}
 	return t, nil
@@ -110,7 +121,7 @@ func (s *Service) Update(ctx context.Context, subject, userID string, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.store.UpdateTask(ctx, userID, id, latch.TaskUpdate{Title: f.Title, Description: f.Description, Completed: f.Completed})
+	t, err := s.store.UpdateTask(ctx, userID, id, latch.TaskUpdate{Title: f.Title, Description: f.Description, Completed: f.Completed}, s.now())
 	if err != nil {
 		return nil, fmt.Errorf("update task: %w", err)
 	}
@@ -122,7 +133,7 @@ func (s *Service) Toggle(ctx context.Context, subject, userID string, id int64) 
 	if err := authorizeID(subject, userID, id); err != nil {
 		return nil, err
 	}
-	t, err := s.store.ToggleTask(ctx, userID, id)
+	t, err := s.store.ToggleTask(ctx, userID, id, s.now())
 	if err != nil {
 		return nil, fmt.Errorf("toggle task: %w", err)
 	}

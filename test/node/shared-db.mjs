@@ -11,6 +11,8 @@
 //   LATCH_URL     Latch's base URL (check only; also Better Auth's baseURL)
 //   SHARED_RUN    a tag that makes emails unique; init and check must agree
 //   SHARED_INIT   1 when init ran before Latch started (check then requires its user)
+//   SHARED_ID_FORMAT  random (default), uuid or serial: Better Auth runs with
+//                 advanced.database.generateId set to it (Latch with LATCH_ID_FORMAT)
 // Prints "N passed, N failed" and exits 1 on any failure.
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
@@ -30,10 +32,28 @@ if (!dsn || !secret) {
 }
 
 const { kind, db } = openDatabase(dsn);
-const opts = { secret, baseURL: base };
+const idFormat = process.env.SHARED_ID_FORMAT || "random";
+const extra = idFormat === "random" ? {} : { advanced: { database: { generateId: idFormat } } };
+const opts = { secret, baseURL: base, extra };
 const auth = makeAuth(db, opts);
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const ID = /^[A-Za-z0-9]{32}$/;
+const TOKEN = /^[A-Za-z0-9]{32}$/; // session tokens, whatever the id format
+/** Ids as JSON carries them (strings), per id format. */
+const ID = {
+  random: TOKEN,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  serial: /^[1-9][0-9]*$/,
+}[idFormat];
+if (!ID) {
+  console.error(`shared-db.mjs: SHARED_ID_FORMAT must be random, uuid or serial, not ${idFormat}`);
+  process.exit(2);
+}
+/** Asserts that a stored id column has the format's type and shape (serial: a number). */
+function assertStoredID(value, what) {
+  if (idFormat === "serial") assert.equal(typeof value, "number", `${what} stored as an integer (got ${typeof value} ${JSON.stringify(value)})`);
+  else assert.equal(typeof value, "string", `${what} stored as text/uuid (got ${typeof value})`);
+  assert.match(String(value), ID, `${what} is a ${idFormat} id`);
+}
 const baEmail = `ba.${run}@example.com`; // made by Better Auth in init
 const baPassword = "ba-password-1";
 
@@ -86,11 +106,13 @@ function assertRowFormat(table, row) {
   }
   if (table === "account") {
     assert.equal(row.providerId, "credential");
-    assert.equal(row.accountId, row.userId, "accountId = userId");
+    assert.equal(typeof row.accountId, "string", "accountId is text");
+    assert.equal(row.accountId, String(row.userId), "accountId = userId");
     assert.match(row.password, /^[0-9a-f]{32}:[0-9a-f]{128}$/, "password is <salt hex>:<key hex>");
   }
-  if (table === "session") assert.match(row.token, ID, "session.token bare 32 chars");
-  assert.match(row.id, ID, `${table}.id 32 alphanumerics`);
+  if (table === "session") assert.match(row.token, TOKEN, "session.token bare 32 chars");
+  assertStoredID(row.id, `${table}.id`);
+  if (table !== "user") assertStoredID(row.userId, `${table}.userId`);
 }
 
 if (kind === "sqlite") db.pragma("busy_timeout = 10000");
@@ -137,6 +159,7 @@ await step("user created by Better Auth (auth.api.signUpEmail) signs in to Latch
   const s = await latch(b, "POST", "/sign-in/email", { email: baUser.email, password: baUser.password });
   assert.equal(s.status, 200, s.text);
   assert.equal(s.json.user.id, baCreated.id);
+  assert.match(s.json.user.id, ID, `Better Auth's user id is a ${idFormat} id string`);
   assert.equal(s.json.user.email, baUser.email);
   assert.equal(s.json.user.name, baUser.name);
   assert.equal(s.json.user.createdAt, new Date(baCreated.createdAt).toISOString(), "createdAt read back from BA's row");
@@ -154,7 +177,7 @@ if (process.env.SHARED_INIT === "1") {
     assert.equal(rows.length, 1, `the init user ${baEmail} is in the database`);
     const s = await latch(new Browser(base), "POST", "/sign-in/email", { email: baEmail, password: baPassword });
     assert.equal(s.status, 200, s.text);
-    assert.equal(s.json.user.id, rows[0].id);
+    assert.equal(s.json.user.id, String(rows[0].id));
   });
 } else {
   skip(initStep, "init was not run: SHARED_INIT is not 1");
@@ -168,6 +191,7 @@ await step("user created by Latch (HTTP sign-up) signs in to Better Auth", async
   const s = await latch(lb, "POST", "/sign-up/email", lUser);
   assert.equal(s.status, 200, s.text);
   latchCreated = s.json.user;
+  assert.match(latchCreated.id, ID, `Latch's user id is a ${idFormat} id string`);
   const r = await ba("POST", "/sign-in/email", { body: { email: lUser.email, password: lUser.password } });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.user.id, latchCreated.id);
@@ -206,7 +230,17 @@ await step("Latch accepts a session cookie issued by Better Auth", async () => {
   const t = await latch(b, "GET", "/token");
   assert.equal(t.status, 200, t.text);
   const sub = JSON.parse(Buffer.from(t.json.token.split(".")[1], "base64url")).sub;
-  assert.equal(sub, baCreated.id);
+  assert.equal(sub, baCreated.id, "JWT sub is the user id as a string");
+  assert.match(sub, ID);
+  // Latch's task API takes that user (made by Better Auth) by its id.
+  const tasks = base + "/api/" + encodeURIComponent(baCreated.id) + "/tasks";
+  const headers = { authorization: `Bearer ${t.json.token}`, "content-type": "application/json" };
+  const c = await fetch(tasks, { method: "POST", headers, body: JSON.stringify({ title: "from shared-db" }) });
+  const ct = await c.text();
+  assert.equal(c.status, 201, ct);
+  assert.equal(JSON.parse(ct).user_id, baCreated.id, "task.user_id is the id string");
+  const [row] = await query(`select user_id from task where user_id = ?`, [baCreated.id]);
+  assertStoredID(row?.user_id, "task.user_id");
   // Bearer with the set-auth-token value also works on Latch.
   const bearer = r.res.headers.get("set-auth-token");
   const g2 = await fetch(base + "/api/auth/get-session", { headers: { authorization: `Bearer ${bearer}` } });

@@ -39,8 +39,8 @@ type RemoteJWKSOptions struct {
 	// again (DefaultJWKSMaxAge). If that fetch fails, the old keys stay in
 	// use.
 	MaxAge time.Duration
-	// Now replaces time.Now for the cache, in tests. Use token.WithClock
-	// for the claims.
+	// Now is the clock of the key cache and, unless opts pass their own
+	// token.WithClock, of the claim checks; nil means time.Now.
 	Now func() time.Time
 }
 
@@ -98,6 +98,8 @@ func NewRemoteJWKS(jwksURL string, o RemoteJWKSOptions, opts ...token.Option) (*
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	} else {
+		opts = append([]token.Option{token.WithClock(o.Now)}, opts...)
 	}
 	if o.Client == nil {
 		o.Client = &http.Client{}

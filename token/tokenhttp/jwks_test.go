@@ -266,3 +266,24 @@ func TestNewRemoteJWKSConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoteJWKSOneClock checks that RemoteJWKSOptions.Now is the one clock
+// of a RemoteJWKS: without a token.WithClock option it also decides
+// whether a token has expired.
+func TestRemoteJWKSOneClock(t *testing.T) {
+	k1 := newEdKey(t, "k1")
+	srv := newJWKSServer(t, k1)
+	clock := newFakeClock()
+	r, err := NewRemoteJWKS(srv.URL, RemoteJWKSOptions{Now: clock.Now}, token.RequireIssuer(origin), token.RequireAudience(origin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := k1.sign("alice") // issued at testNow, valid for 15 minutes
+	if _, err := r.Verify(context.Background(), tok); err != nil {
+		t.Fatalf("at issue time: %v", err)
+	}
+	clock.Advance(time.Hour)
+	if _, err := r.Verify(context.Background(), tok); !errors.Is(err, token.ErrExpired) {
+		t.Fatalf("an hour later on the options' clock: err = %v, want ErrExpired", err)
+	}
+}

@@ -25,12 +25,12 @@ func TestMigrateConcurrentAndTwice(t *testing.T) {
 		if err != nil || n != 0 {
 			t.Fatalf("handle %d: second Migrate applied %d, err %v; want 0, nil", i, n, err)
 		}
-		if err := db.CreateTask(context.Background(), &latch.Task{UserID: "u", Title: "t"}); err != nil {
+		if err := db.CreateTask(context.Background(), &latch.Task{UserID: "u", Title: "t"}, time.Now()); err != nil {
 			t.Fatalf("handle %d: CreateTask: %v", i, err)
 		}
 	}
 	var n int
-	if err := dbs[0].R.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(ms) {
+	if err := dbs[0].pool.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(ms) {
 		t.Fatalf("schema_migrations rows = %d (%v), want %d", n, err, len(ms))
 	}
 }
@@ -47,14 +47,10 @@ func TestBetterAuthDatabase(t *testing.T) {
 		}
 		return db
 	}
-	ddl, err := migrationFS.ReadFile("migrations/0001_better_auth.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Create the Better Auth tables first, through a raw connection on the
 	// same search_path.
 	raw := adminOn(t, u)
-	if _, err := raw.Exec(strings.ReplaceAll(string(ddl), "if not exists ", "")); err != nil {
+	if _, err := raw.Exec(betterAuthDDL(t, latch.IDRandom)); err != nil {
 		t.Fatalf("Better Auth DDL: %v", err)
 	}
 	if _, err := raw.Exec(`insert into "user" ("id","name","email","emailVerified") values ('u1','Alice','alice@example.com',false);
@@ -70,7 +66,7 @@ func TestBetterAuthDatabase(t *testing.T) {
 		t.Fatalf("SessionByToken on a Better Auth database = %+v %+v %v", s, su, err)
 	}
 	tk := &latch.Task{UserID: "u1", Title: "t"}
-	if err := db.CreateTask(ctx, tk); err != nil {
+	if err := db.CreateTask(ctx, tk, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// A plain DELETE, as Better Auth issues it, from a session with a
@@ -86,7 +82,7 @@ func TestBetterAuthDatabase(t *testing.T) {
 func schemaOf(t *testing.T, db *DB) string {
 	t.Helper()
 	var s string
-	if err := db.R.QueryRow(`SELECT current_schema()`).Scan(&s); err != nil {
+	if err := db.pool.QueryRow(`SELECT current_schema()`).Scan(&s); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -16,7 +16,7 @@ import (
 // plus a small sort, which also reads only the owner's rows.
 func TestListUsesIndex(t *testing.T) {
 	db := openTest(t)
-	if _, err := db.W.Exec(`INSERT INTO task (user_id, title, completed, created_at, updated_at)
+	if _, err := db.pool.Exec(`INSERT INTO task (user_id, title, completed, created_at, updated_at)
 		SELECT 'user' || (i % 500), 't' || i, i % 3 = 0, now() - i * interval '1 second', now()
 		FROM generate_series(1, 50000) AS i;
 		INSERT INTO task (user_id, title, completed, created_at, updated_at)
@@ -24,7 +24,7 @@ func TestListUsesIndex(t *testing.T) {
 		FROM generate_series(1, 20000) AS i`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.W.Exec(`ANALYZE task`); err != nil {
+	if _, err := db.pool.Exec(`ANALYZE task`); err != nil {
 		t.Fatal(err)
 	}
 	for _, shape := range storetest.ListShapes("heavy") {
@@ -63,7 +63,7 @@ func hasNode(plan, node string) bool {
 
 func explain(t *testing.T, db *DB, query string, args []any) string {
 	t.Helper()
-	rows, err := db.R.Query(`EXPLAIN `+query, args...)
+	rows, err := db.pool.Query(`EXPLAIN `+query, args...)
 	if err != nil {
 		t.Fatalf("explain: %v", err)
 	}

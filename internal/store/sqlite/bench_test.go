@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/latchhq/latch"
 )
@@ -17,7 +18,7 @@ func BenchmarkCreateTask(b *testing.B) {
 	defer db.Close()
 	ctx := context.Background()
 	for i := 0; b.Loop(); i++ {
-		if err := db.CreateTask(ctx, &latch.Task{UserID: "u", Title: fmt.Sprint(i)}); err != nil {
+		if err := db.CreateTask(ctx, &latch.Task{UserID: "u", Title: fmt.Sprint(i)}, time.Now()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -32,7 +33,7 @@ func BenchmarkListTasks(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.W.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		if _, err := db.w.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 			INSERT INTO task (user_id, title, completed, created_at, updated_at)
 			SELECT CASE WHEN i <= 500 THEN 'me' ELSE 'other' || (i % 1000) END, 't' || i, i % 2,
 			strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i || ' seconds'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n`,
@@ -79,7 +80,7 @@ func BenchmarkListPageTableSize(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.W.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		if _, err := db.w.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 			INSERT INTO task (user_id, title, completed, created_at, updated_at)
 			SELECT CASE WHEN i <= 500 THEN 'few' ELSE 'many' END, 't' || i, i % 2,
 			strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i || ' seconds'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n`,

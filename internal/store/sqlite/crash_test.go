@@ -78,7 +78,7 @@ func TestCrashDurability(t *testing.T) {
 		}
 	}
 	var check string
-	if err := db.R.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+	if err := db.r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
 		t.Fatalf("integrity_check = %q, %v", check, err)
 	}
 }
@@ -91,7 +91,7 @@ func crashChild(path string) {
 	}
 	for i := 0; ; i++ {
 		tk := &latch.Task{UserID: "crash", Title: fmt.Sprint("task ", i)}
-		if err := db.CreateTask(context.Background(), tk); err != nil {
+		if err := db.CreateTask(context.Background(), tk, time.Now()); err != nil {
 			fmt.Fprintln(os.Stderr, "create:", err)
 			os.Exit(3)
 		}

@@ -19,7 +19,7 @@ import (
 func countMigrations(t *testing.T, db *DB) int {
 	t.Helper()
 	var n int
-	if err := db.R.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+	if err := db.r.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
 		t.Fatalf("count schema_migrations: %v", err)
 	}
 	return n
@@ -38,7 +38,7 @@ func TestMigrateConcurrentAndTwice(t *testing.T) {
 	// Every handle works, and a second Migrate applies nothing.
 	for i, db := range dbs {
 		tk := &latch.Task{UserID: "u", Title: "from handle"}
-		if err := db.CreateTask(context.Background(), tk); err != nil {
+		if err := db.CreateTask(context.Background(), tk, time.Now()); err != nil {
 			t.Fatalf("handle %d: CreateTask: %v", i, err)
 		}
 		n, err := db.Store.Migrate(context.Background(), ms)
@@ -63,12 +63,8 @@ func TestBetterAuthDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ddl, err := migrationFS.ReadFile("migrations/0001_better_auth.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
 	stmts := []string{
-		string(ddlWithoutIfNotExists(ddl)),
+		betterAuthDDL(t, latch.IDRandom),
 		`insert into "user" values ('u1', 'Alice', 'alice@example.com', 0, null, '2026-11-28T06:25:34.041Z', '2026-11-28T06:25:34.041Z')`,
 		`insert into "user" values ('u2', 'Bob', 'bob@example.com', 1, 'https://x/y.png', '2026-11-28T06:25:34Z', 1764311134041)`,
 		`insert into "account" ("id","accountId","providerId","userId","password","createdAt","updatedAt")
@@ -108,10 +104,10 @@ func TestBetterAuthDatabase(t *testing.T) {
 	// Deleting the user the way Better Auth does (plain DELETE) removes
 	// the tasks through the trigger.
 	tk := &latch.Task{UserID: "u1", Title: "t"}
-	if err := db.CreateTask(ctx, tk); err != nil {
+	if err := db.CreateTask(ctx, tk, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.W.Exec(`DELETE FROM "user" WHERE id = 'u1'`); err != nil {
+	if _, err := db.w.Exec(`DELETE FROM "user" WHERE id = 'u1'`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.GetTask(ctx, "u1", tk.ID); !errors.Is(err, latch.ErrNotFound) {
@@ -127,11 +123,12 @@ func ddlWithoutIfNotExists(b []byte) []byte {
 // expose the driver's error type.
 func TestErrorsHideDriver(t *testing.T) {
 	db := openTest(t)
-	u := &latch.User{ID: "x", Name: "X", Email: "x@example.com"}
+	now := time.Now()
+	u := &latch.User{ID: "x", Name: "X", Email: "x@example.com", CreatedAt: now, UpdatedAt: now}
 	if err := db.CreateUser(context.Background(), u, nil); err != nil {
 		t.Fatal(err)
 	}
-	err := db.CreateUser(context.Background(), &latch.User{ID: "y", Name: "Y", Email: "x@example.com"}, nil)
+	err := db.CreateUser(context.Background(), &latch.User{ID: "y", Name: "Y", Email: "x@example.com", CreatedAt: now, UpdatedAt: now}, nil)
 	var se *sqlite.Error
 	if !errors.Is(err, latch.ErrConflict) || errors.As(err, &se) {
 		t.Fatalf("duplicate email: %v (driver type exposed: %v)", err, errors.As(err, &se))
@@ -145,15 +142,16 @@ func TestStoredForms(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 	u := &latch.User{ID: "u1", Name: "A", Email: "a@example.com", EmailVerified: true,
-		CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+		CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), UpdatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	if err := db.CreateUser(ctx, u, nil); err != nil {
 		t.Fatal(err)
 	}
-	x := &latch.Session{ID: "s1", Token: "tok", UserID: "u1", ExpiresAt: time.Date(2026, 1, 9, 3, 4, 5, 7_000_000, time.UTC)}
+	x := &latch.Session{ID: "s1", Token: "tok", UserID: "u1", ExpiresAt: time.Date(2026, 1, 9, 3, 4, 5, 7_000_000, time.UTC),
+		CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt}
 	if err := db.CreateSession(ctx, x); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateTask(ctx, &latch.Task{UserID: "u1", Title: "t"}); err != nil {
+	if err := db.CreateTask(ctx, &latch.Task{UserID: "u1", Title: "t"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ query, want string }{
@@ -165,7 +163,7 @@ func TestStoredForms(t *testing.T) {
 		{query: `SELECT typeof(completed) || ':' || completed FROM task`, want: "integer:0"},
 	} {
 		var got string
-		if err := db.R.QueryRow(tc.query).Scan(&got); err != nil {
+		if err := db.r.QueryRow(tc.query).Scan(&got); err != nil {
 			t.Fatalf("%s: %v", tc.query, err)
 		}
 		if got != tc.want {
@@ -173,7 +171,7 @@ func TestStoredForms(t *testing.T) {
 		}
 	}
 	var created string
-	if err := db.R.QueryRow(`SELECT created_at FROM task`).Scan(&created); err != nil {
+	if err := db.r.QueryRow(`SELECT created_at FROM task`).Scan(&created); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := time.Parse(sqlutil.TimeLayout, created); err != nil || len(created) != len(sqlutil.TimeLayout) {

@@ -17,13 +17,13 @@ func TestListUsesIndex(t *testing.T) {
 	// from statistics and not only from defaults.
 	// One transaction for the seed rows: this test is about plans, not
 	// commit latency.
-	if _, err := db.W.Exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 599)
+	if _, err := db.w.Exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 599)
 		INSERT INTO task (user_id, title, completed, created_at, updated_at)
 		SELECT 'user' || (i % 30), 't' || i, i % 3 = 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || i || ' seconds'),
 		strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.W.Exec(`ANALYZE`); err != nil {
+	if _, err := db.w.Exec(`ANALYZE`); err != nil {
 		t.Fatal(err)
 	}
 	for _, shape := range storetest.ListShapes("user3") {
@@ -46,7 +46,7 @@ func TestListUsesIndex(t *testing.T) {
 
 func explain(t *testing.T, db *DB, query string, args []any) string {
 	t.Helper()
-	rows, err := db.R.Query(`EXPLAIN QUERY PLAN `+query, args...)
+	rows, err := db.r.Query(`EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
 		t.Fatalf("explain: %v", err)
 	}

@@ -50,6 +50,9 @@ const Synchronous = "FULL"
 // latch.UserStore and latch.SessionStore.
 type DB struct {
 	*sqlutil.Store
+	// w is the single-connection write pool, r the read-only pool; only
+	// this package (and its tests) touch them.
+	w, r *sql.DB
 	path string
 }
 
@@ -67,11 +70,32 @@ var Dialect = sqlutil.Dialect{
 	Classify: classify,
 	MigrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+	ColumnType: `SELECT type FROM pragma_table_info(?) WHERE name = ?`,
+}
+
+// IDTypes are the id column types Better Auth 1.7's migrator uses on
+// SQLite: integer (a rowid alias, assigned by SQLite) for serial ids, text
+// for random ids and UUIDs. Latch adds AUTOINCREMENT to serial id columns
+// (the type stays integer): without it SQLite hands the id of a deleted
+// newest row to the next row, and a JWT whose sub or sid named the deleted
+// user or session would then name the new one.
+func IDTypes(f latch.IDFormat) sqlutil.IDTypes {
+	if f == latch.IDSerial {
+		return sqlutil.IDTypes{PK: "integer not null primary key autoincrement", FK: "integer"}
+	}
+	return sqlutil.IDTypes{PK: "text not null primary key", FK: "text"}
 }
 
 // Open opens (creating when needed) the database file at path, creating
-// its parent directory, and applies the migrations.
+// its parent directory, and applies the migrations, with random ids.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return OpenFormat(ctx, path, latch.IDRandom)
+}
+
+// OpenFormat is Open with ids of format ids. A database whose existing
+// tables were made for another format is refused with an error wrapping
+// latch.ErrIDFormat, before anything is written.
+func OpenFormat(ctx context.Context, path string, ids latch.IDFormat) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
 	}
@@ -92,16 +116,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	db := &DB{Store: &sqlutil.Store{W: w, R: w, D: Dialect}, path: path}
-	if err := db.enableWAL(ctx); err != nil {
-		_ = w.Close()
-		return nil, err
-	}
-	if err := db.Migrate(ctx); err != nil {
-		_ = w.Close()
-		return nil, err
-	}
-
+	// The read pool connects lazily: its first connection comes after WAL
+	// and the migrations are in place (at Ping).
 	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
 	if err != nil {
 		_ = w.Close()
@@ -110,7 +126,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db.R = r
+	db := &DB{Store: sqlutil.New(w, r, Dialect), w: w, r: r, path: path}
+	db.IDs = ids
+	if err := db.enableWAL(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	if err := db.Ping(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -128,7 +153,7 @@ func (db *DB) enableWAL(ctx context.Context) error {
 	deadline := time.Now().Add(BusyTimeout)
 	for delay := time.Millisecond; ; delay = min(2*delay, 50*time.Millisecond) {
 		var mode string
-		err := db.W.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode)
+		err := db.w.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode)
 		if err == nil {
 			if !strings.EqualFold(mode, "wal") {
 				return fmt.Errorf("sqlite: journal_mode is %q, want wal (is %q a regular file?)", mode, db.path)
@@ -154,23 +179,19 @@ func isBusy(err error) bool {
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
-// Migrate applies any pending embedded migrations. Running it again, or
-// from several processes at once, is safe.
+// Migrate applies any pending embedded migrations, with the id column
+// types of the store's format, after checking that existing tables have
+// that format. Running it again, or from several processes at once, is
+// safe.
 func (db *DB) Migrate(ctx context.Context) error {
-	return db.MigrateFS(ctx, migrationFS, "migrations")
+	return db.MigrateIDs(ctx, migrationFS, "migrations", IDTypes)
 }
 
 // Path returns the database file path.
 func (db *DB) Path() string { return db.path }
 
 // Close closes both pools.
-func (db *DB) Close() error {
-	err := db.W.Close()
-	if db.R != db.W {
-		err = errors.Join(err, db.R.Close())
-	}
-	return err
-}
+func (db *DB) Close() error { return db.Store.Close() }
 
 // classify maps SQLite result codes to the latch sentinels.
 func classify(err error) error {

@@ -48,8 +48,8 @@ func TestPragmas(t *testing.T) {
 		db        *sql.DB
 		queryOnly string
 	}{
-		{name: "write", db: db.W, queryOnly: "0"},
-		{name: "read", db: db.R, queryOnly: "1"},
+		{name: "write", db: db.w, queryOnly: "0"},
+		{name: "read", db: db.r, queryOnly: "1"},
 	} {
 		t.Run(pool.name, func(t *testing.T) {
 			// Hold several connections at once so that more than one

@@ -86,17 +86,17 @@ func (s *Store) MigrateFS(ctx context.Context, fsys fs.FS, dir string) error {
 }
 
 func (s *Store) migrateOne(ctx context.Context, m Migration) (bool, error) {
-	tx, err := s.W.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
 	}
 	defer func() { _ = tx.Rollback() }()
-	if s.D.MigrationLock != "" {
-		if _, err := tx.ExecContext(ctx, s.D.MigrationLock); err != nil {
+	if s.d.MigrationLock != "" {
+		if _, err := tx.ExecContext(ctx, s.d.MigrationLock); err != nil {
 			return false, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, s.D.MigrationsTable); err != nil {
+	if _, err := tx.ExecContext(ctx, s.d.MigrationsTable); err != nil {
 		return false, err
 	}
 	var n int

@@ -41,13 +41,16 @@ func scanSession(r scanner) (*latch.Session, error) {
 func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	now := s.now()
-	stamp(now, &x.CreatedAt, &x.UpdatedAt)
+	if err := stamp(&x.CreatedAt, &x.UpdatedAt); err != nil {
+		return s.Err("create session", err)
+	}
 	x.ExpiresAt = Norm(x.ExpiresAt)
-	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO "session"
-		("id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent")
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		x.ID, x.Token, x.UserID, s.t(x.ExpiresAt), s.t(x.CreatedAt), s.t(x.UpdatedAt), x.IPAddress, x.UserAgent)
+	owner, ok := s.idArg(x.UserID)
+	if !ok {
+		return s.Err("create session", latch.ErrNotFound)
+	}
+	err := s.insertRow(ctx, s.w, "session", []string{`"token"`, `"userId"`, `"expiresAt"`, `"createdAt"`, `"updatedAt"`, `"ipAddress"`, `"userAgent"`},
+		[]any{x.Token, owner, s.t(x.ExpiresAt), s.t(x.CreatedAt), s.t(x.UpdatedAt), x.IPAddress, x.UserAgent}, &x.ID)
 	return s.Err("create session", err)
 }
 
@@ -59,7 +62,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Sessio
 		sr sessionRow
 		ur userRow
 	)
-	err := s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+`, `+joinedUserCols+`
+	err := s.queryRow(ctx, s.r, s.q(`SELECT `+sessionCols+`, `+joinedUserCols+`
 		FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ?`), token).
 		Scan(append(sr.dest(), ur.dest()...)...)
 	if err != nil {
@@ -72,7 +75,11 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Sessio
 func (s *Store) SessionByID(ctx context.Context, id string) (*latch.Session, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	x, err := scanSession(s.R.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), id))
+	arg, ok := s.idArg(id)
+	if !ok {
+		return nil, s.Err("session by id", latch.ErrNotFound)
+	}
+	x, err := scanSession(s.queryRow(ctx, s.r, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."id" = ?`), arg))
 	if err != nil {
 		return nil, s.Err("session by id", err)
 	}
@@ -93,8 +100,12 @@ func (s *Store) ExtendSession(ctx context.Context, token string, expiresAt, now 
 func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) ([]latch.Session, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	rows, err := s.R.QueryContext(ctx, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
-		ORDER BY s."createdAt", s."id"`), userID)
+	arg, ok := s.idArg(userID)
+	if !ok {
+		return []latch.Session{}, nil
+	}
+	rows, err := s.query(ctx, s.r, s.q(`SELECT `+sessionCols+` FROM "session" s WHERE s."userId" = ?
+		ORDER BY s."createdAt", s."id"`), arg)
 	if err != nil {
 		return nil, s.Err("list sessions", err)
 	}
@@ -122,9 +133,9 @@ func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
 	defer cancel()
 	var err error
 	if userID == "" {
-		_, err = s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
-	} else {
-		_, err = s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, userID)
+		_, err = s.exec(ctx, s.w, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
+	} else if arg, ok := s.idArg(userID); ok {
+		_, err = s.exec(ctx, s.w, s.q(`DELETE FROM "session" WHERE "token" = ? AND "userId" = ?`), token, arg)
 	}
 	return s.Err("delete session", err)
 }
@@ -133,6 +144,10 @@ func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
 func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep string) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	_, err := s.W.ExecContext(ctx, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), userID, keep)
+	arg, ok := s.idArg(userID)
+	if !ok {
+		return nil
+	}
+	_, err := s.exec(ctx, s.w, s.q(`DELETE FROM "session" WHERE "userId" = ? AND "token" <> ?`), arg, keep)
 	return s.Err("delete user sessions", err)
 }

@@ -6,7 +6,10 @@
 //
 // Nothing returned from this package exposes a driver type: errors are
 // translated to the latch sentinels (ErrNotFound, ErrConflict,
-// ErrUnavailable) or flattened to text.
+// ErrUnavailable, ErrInvalid) or flattened to text.
+//
+// Stores never read a clock: every time written comes from the caller
+// (the now arguments, or CreatedAt/UpdatedAt set on new rows).
 package sqlutil
 
 import (
@@ -39,23 +42,32 @@ type Dialect struct {
 	MigrationLock string
 	// MigrationsTable is the DDL of the schema_migrations table.
 	MigrationsTable string
+	// ColumnType is a query with two parameters, a table and a column
+	// name, that returns the column's declared type, or no row.
+	ColumnType string
+	// NativeUUID says that uuid ids have their own column type (PostgreSQL);
+	// otherwise they are text, like random ids.
+	NativeUUID bool
 }
 
-// Store implements the latch store interfaces over database/sql.
+// Store implements the latch store interfaces over database/sql. Its
+// pools are private: whoever holds a store goes through its methods, which
+// translate every error (see Err). Create it with New.
 type Store struct {
-	// W runs writes (and reads that must see them in the same statement).
-	W *sql.DB
-	// R runs reads. It may be the same pool as W.
-	R *sql.DB
-	// D is the dialect.
-	D Dialect
-	// Now is the clock used for task timestamps; nil means time.Now.
-	Now func() time.Time
+	// w runs writes (and reads that must see them in the same statement).
+	w *sql.DB
+	// r runs reads. It may be the same pool as w.
+	r *sql.DB
+	d Dialect
+	// IDs is the format of user, session and account ids ("": random).
+	IDs latch.IDFormat
 	// Timeout bounds every store call (not migrations): a database that
 	// does not answer in time gives an error wrapping latch.ErrUnavailable
 	// and context.DeadlineExceeded, so that requests fail fast with a 503
 	// instead of piling up. Zero means DefaultTimeout; negative, none.
 	Timeout time.Duration
+
+	stmts stmtCache
 }
 
 // DefaultTimeout is the Store.Timeout used when none is set.
@@ -76,23 +88,42 @@ func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc)
 	return context.WithTimeout(ctx, d)
 }
 
+// PoolStats returns the statistics of the connection pools, for metrics:
+// one entry "main" when reads and writes share a pool, else "write" and
+// "read".
+func (s *Store) PoolStats() map[string]sql.DBStats {
+	if s.r == s.w {
+		return map[string]sql.DBStats{"main": s.w.Stats()}
+	}
+	return map[string]sql.DBStats{"write": s.w.Stats(), "read": s.r.Stats()}
+}
+
+// New returns a Store writing through w and reading through r (which may
+// be w) in dialect d.
+func New(w, r *sql.DB, d Dialect) *Store {
+	return &Store{w: w, r: r, d: d}
+}
+
+// Close closes the cached prepared statements, then both pools (once
+// when they are the same).
+func (s *Store) Close() error {
+	err := errors.Join(s.stmts.close(), s.w.Close())
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
 var (
 	_ latch.TaskStore    = (*Store)(nil)
 	_ latch.UserStore    = (*Store)(nil)
 	_ latch.SessionStore = (*Store)(nil)
 )
 
-func (s *Store) now() time.Time {
-	if s.Now != nil {
-		return Norm(s.Now())
-	}
-	return Norm(time.Now())
-}
-
 // q rewrites ? placeholders to $n for dialects that need it. Queries in
 // this package never contain a literal question mark.
 func (s *Store) q(query string) string {
-	if !s.D.Dollar {
+	if !s.d.Dollar {
 		return query
 	}
 	var b strings.Builder
@@ -112,7 +143,7 @@ func (s *Store) q(query string) string {
 
 // t converts a time for binding.
 func (s *Store) t(v time.Time) any {
-	return s.D.TimeArg(Norm(v))
+	return s.d.TimeArg(Norm(v))
 }
 
 // Err translates err for the operation op: sql.ErrNoRows becomes
@@ -125,7 +156,8 @@ func (s *Store) Err(op string, err error) error {
 	}
 	switch {
 	case errors.Is(err, latch.ErrNotFound), errors.Is(err, latch.ErrConflict),
-		errors.Is(err, latch.ErrUnavailable):
+		errors.Is(err, latch.ErrUnavailable), errors.Is(err, latch.ErrInvalid),
+		errors.Is(err, latch.ErrIDFormat):
 		return fmt.Errorf("%s: %w", op, err)
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%s: %w", op, latch.ErrNotFound)
@@ -136,17 +168,17 @@ func (s *Store) Err(op string, err error) error {
 		// caller's deadline): unavailable, and still a deadline error.
 		return fmt.Errorf("%s: %w: %w", op, latch.ErrUnavailable, context.DeadlineExceeded)
 	}
-	if s.D.Classify != nil {
-		if sentinel := s.D.Classify(err); sentinel != nil {
+	if s.d.Classify != nil {
+		if sentinel := s.d.Classify(err); sentinel != nil {
 			return fmt.Errorf("%s: %w: %s", op, sentinel, err.Error())
 		}
 	}
-	return fmt.Errorf("%s: %s: %s", op, s.D.Name, err.Error())
+	return fmt.Errorf("%s: %s: %s", op, s.d.Name, err.Error())
 }
 
 // inTx runs fn in a transaction on the write pool and commits it.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.W.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -159,11 +191,11 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // Ping checks that both pools can reach the database.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.W.PingContext(ctx); err != nil {
+	if err := s.w.PingContext(ctx); err != nil {
 		return s.Err("ping", err)
 	}
-	if s.R != s.W {
-		if err := s.R.PingContext(ctx); err != nil {
+	if s.r != s.w {
+		if err := s.r.PingContext(ctx); err != nil {
 			return s.Err("ping", err)
 		}
 	}

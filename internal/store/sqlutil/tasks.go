@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/latchhq/latch"
 )
@@ -33,13 +34,17 @@ func scanTask(r scanner) (*latch.Task, error) {
 }
 
 // CreateTask implements latch.TaskStore.
-func (s *Store) CreateTask(ctx context.Context, t *latch.Task) error {
+func (s *Store) CreateTask(ctx context.Context, t *latch.Task, now time.Time) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	now := s.now()
-	err := s.W.QueryRowContext(ctx, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
+	owner, err := s.ownerArg(t.UserID)
+	if err != nil {
+		return s.Err("create task", err)
+	}
+	now = Norm(now)
+	err = s.queryRow(ctx, s.w, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-		t.UserID, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
+		owner, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
 	if err != nil {
 		return s.Err("create task", err)
 	}
@@ -51,8 +56,12 @@ func (s *Store) CreateTask(ctx context.Context, t *latch.Task) error {
 func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	t, err := scanTask(s.R.QueryRowContext(ctx,
-		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, userID))
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return nil, s.Err("get task", err)
+	}
+	t, err := scanTask(s.queryRow(ctx, s.r,
+		s.q(`SELECT `+taskCols+` FROM task WHERE id = ? AND user_id = ?`), id, owner))
 	if err != nil {
 		return nil, s.Err("get task", err)
 	}
@@ -60,18 +69,22 @@ func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Ta
 }
 
 // UpdateTask implements latch.TaskStore.
-func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate) (*latch.Task, error) {
+func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate, now time.Time) (*latch.Task, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return nil, s.Err("update task", err)
+	}
 	query := `UPDATE task SET title = ?, description = ?, updated_at = ?`
-	args := []any{u.Title, u.Description, s.t(s.now())}
+	args := []any{u.Title, u.Description, s.t(now)}
 	if u.Completed != nil {
 		query += `, completed = ?`
 		args = append(args, *u.Completed)
 	}
 	query += ` WHERE id = ? AND user_id = ? RETURNING ` + taskCols
-	args = append(args, id, userID)
-	t, err := scanTask(s.W.QueryRowContext(ctx, s.q(query), args...))
+	args = append(args, id, owner)
+	t, err := scanTask(s.queryRow(ctx, s.w, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update task", err)
 	}
@@ -80,11 +93,15 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 
 // ToggleTask implements latch.TaskStore. The flip happens in one UPDATE
 // statement, so concurrent toggles serialise on the row.
-func (s *Store) ToggleTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
+func (s *Store) ToggleTask(ctx context.Context, userID string, id int64, now time.Time) (*latch.Task, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	t, err := scanTask(s.W.QueryRowContext(ctx, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
-		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(s.now()), id, userID))
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return nil, s.Err("toggle task", err)
+	}
+	t, err := scanTask(s.queryRow(ctx, s.w, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
+		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(now), id, owner))
 	if err != nil {
 		return nil, s.Err("toggle task", err)
 	}
@@ -95,7 +112,11 @@ func (s *Store) ToggleTask(ctx context.Context, userID string, id int64) (*latch
 func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return s.execOne(ctx, "delete task", `DELETE FROM task WHERE id = ? AND user_id = ?`, id, userID)
+	owner, err := s.ownerArg(userID)
+	if err != nil {
+		return s.Err("delete task", err)
+	}
+	return s.execOne(ctx, "delete task", `DELETE FROM task WHERE id = ? AND user_id = ?`, id, owner)
 }
 
 // ListQuery is the SQL of one listing: the page query (fetching one row
@@ -124,7 +145,11 @@ func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 	limit = min(limit, latch.MaxPageSize)
 
 	where := ` WHERE user_id = ?`
-	args := []any{f.UserID}
+	var owner any = f.UserID
+	if arg, ok := s.idArg(f.UserID); ok {
+		owner = arg
+	}
+	args := []any{owner}
 	switch f.Status {
 	case latch.StatusPending:
 		where += ` AND completed = ?`
@@ -166,14 +191,17 @@ func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskPage, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	if _, err := s.ownerArg(f.UserID); err != nil {
+		return nil, s.Err("list tasks", err)
+	}
 	lq := s.BuildList(f)
 	page := &latch.TaskPage{Tasks: []latch.Task{}, Total: -1}
 
 	// An offset page also counts the matching rows; both statements run in
 	// one read-only snapshot so that Total agrees with the page.
-	var qr querier = s.R
+	var qr querier = s.r
 	if lq.Count != "" {
-		tx, err := s.R.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		tx, err := s.r.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 		if err != nil {
 			return nil, s.Err("list tasks", err)
 		}
@@ -184,7 +212,13 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 		}
 	}
 
-	rows, err := qr.QueryContext(ctx, lq.Page, lq.PageArgs...)
+	var rows *sql.Rows
+	var err error
+	if lq.Count == "" {
+		rows, err = s.query(ctx, s.r, lq.Page, lq.PageArgs...)
+	} else {
+		rows, err = qr.QueryContext(ctx, lq.Page, lq.PageArgs...)
+	}
 	if err != nil {
 		return nil, s.Err("list tasks", err)
 	}

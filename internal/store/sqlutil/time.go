@@ -22,7 +22,63 @@ func Norm(t time.Time) time.Time {
 
 // FormatTime renders t in TimeLayout after normalising it.
 func FormatTime(t time.Time) string {
-	return Norm(t).Format(TimeLayout)
+	t = Norm(t)
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.Format(TimeLayout)
+	}
+	h, mi, sec := t.Clock()
+	var b [24]byte
+	put := func(i, v, n int) {
+		for j := i + n - 1; j >= i; j-- {
+			b[j] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, y, 4)
+	b[4] = '-'
+	put(5, int(mo), 2)
+	b[7] = '-'
+	put(8, d, 2)
+	b[10] = 'T'
+	put(11, h, 2)
+	b[13] = ':'
+	put(14, mi, 2)
+	b[16] = ':'
+	put(17, sec, 2)
+	b[19] = '.'
+	put(20, t.Nanosecond()/1e6, 3)
+	b[23] = 'Z'
+	return string(b[:])
+}
+
+// parseFast reads exactly TimeLayout ("2006-01-02T15:04:05.000Z") without
+// the generic parser; ok is false for anything else (including values
+// time.Parse would refuse, such as a 31st of April).
+func parseFast(s string) (t time.Time, ok bool) {
+	if len(s) != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for j := i; j < i+n; j++ {
+			c := s[j]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, sec, ms := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2), num(20, 3)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0 {
+		return time.Time{}, false
+	}
+	t = time.Date(y, time.Month(mo), d, h, mi, sec, ms*1e6, time.UTC)
+	if t.Day() != d { // day out of range for the month
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // parseLayouts are the textual forms accepted when reading, besides
@@ -69,6 +125,9 @@ func fromEpoch(n float64) time.Time {
 }
 
 func parseTimeString(s string) (time.Time, error) {
+	if t, ok := parseFast(s); ok {
+		return t, nil
+	}
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(TimeLayout, s); err == nil {
 		return t, nil

@@ -91,10 +91,6 @@ func TestScanners(t *testing.T) {
 	if err := b.Scan("maybe"); err == nil {
 		t.Error("Bool.Scan(maybe) succeeded")
 	}
-	var nt NullTime
-	if err := nt.Scan(nil); err != nil || nt.Valid {
-		t.Errorf("NullTime.Scan(nil) = %+v, %v", nt, err)
-	}
 	var tm Time
 	if err := tm.Scan(nil); err == nil {
 		t.Error("Time.Scan(nil) succeeded")
@@ -102,12 +98,43 @@ func TestScanners(t *testing.T) {
 }
 
 func TestRebind(t *testing.T) {
-	s := &Store{D: Dialect{Dollar: true}}
+	s := &Store{d: Dialect{Dollar: true}}
 	if got := s.q(`SELECT a FROM t WHERE b = ? AND (c, id) > (?, ?) LIMIT ?`); got != `SELECT a FROM t WHERE b = $1 AND (c, id) > ($2, $3) LIMIT $4` {
 		t.Fatalf("rebind = %q", got)
 	}
-	s.D.Dollar = false
+	s.d.Dollar = false
 	if got := s.q(`a = ?`); !strings.Contains(got, "?") {
 		t.Fatalf("sqlite rebind changed the query: %q", got)
+	}
+}
+
+// FuzzFastTimeMatchesStdlib: the fast path of ParseTime and FormatTime
+// agree with time.Parse and time.Format on TimeLayout.
+func FuzzFastTimeMatchesStdlib(f *testing.F) {
+	for _, s := range []string{"2026-11-28T08:31:27.516Z", "2024-02-29T23:59:59.999Z", "2023-02-29T00:00:00.000Z",
+		"2026-04-31T00:00:00.000Z", "0000-01-01T00:00:00.000Z", "2026-13-01T00:00:00.000Z", "2026-11-28T24:00:00.000Z",
+		"2026-11-28T08:31:60.000Z", "2026-11-28 08:31:27.516Z", "+026-11-28T08:31:27.516Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, werr := time.Parse(TimeLayout, s)
+		got, ok := parseFast(s)
+		if ok && (werr != nil || !got.Equal(want)) {
+			t.Fatalf("parseFast(%q) = %v; time.Parse = %v, %v", s, got, want, werr)
+		}
+		if ok {
+			if out := FormatTime(got); out != want.Format(TimeLayout) || out != s {
+				t.Fatalf("FormatTime(%v) = %q, want %q", got, out, s)
+			}
+		}
+	})
+}
+
+func BenchmarkParseTimeLayout(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseTime("2026-11-28T08:31:27.516Z"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

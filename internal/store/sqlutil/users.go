@@ -3,6 +3,7 @@ package sqlutil
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/latchhq/latch"
@@ -62,14 +63,17 @@ func scanAccount(r scanner) (*latch.Account, error) {
 
 // stamp normalises a record's timestamps in place, filling zero ones with
 // now, so that the caller's copy equals what a later read returns.
-func stamp(now time.Time, ts ...*time.Time) {
+// stamp normalises the times a caller set on a new row. A zero time is
+// refused with ErrInvalid: stores take every time from their callers and
+// never read a clock.
+func stamp(ts ...*time.Time) error {
 	for _, t := range ts {
 		if t.IsZero() {
-			*t = now
-		} else {
-			*t = Norm(*t)
+			return fmt.Errorf("%w: CreatedAt and UpdatedAt must be set", latch.ErrInvalid)
 		}
+		*t = Norm(*t)
 	}
+	return nil
 }
 
 // CreateUser implements latch.UserStore. a may be nil (a user without a
@@ -77,23 +81,49 @@ func stamp(now time.Time, ts ...*time.Time) {
 func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	now := s.now()
-	stamp(now, &u.CreatedAt, &u.UpdatedAt)
+	if err := stamp(&u.CreatedAt, &u.UpdatedAt); err != nil {
+		return s.Err("create user", err)
+	}
 	if a != nil {
-		stamp(now, &a.CreatedAt, &a.UpdatedAt)
+		if err := stamp(&a.CreatedAt, &a.UpdatedAt); err != nil {
+			return s.Err("create user", err)
+		}
+	}
+	// With serial ids the database assigns the ids; the account's userId
+	// and accountId (empty) follow the user's. On failure the caller's
+	// records get their ids back.
+	uid := u.ID
+	var aid, auid, aacc string
+	if a != nil {
+		aid, auid, aacc = a.ID, a.UserID, a.AccountID
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO "user" (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-			u.ID, u.Name, u.Email, u.EmailVerified, u.Image, s.t(u.CreatedAt), s.t(u.UpdatedAt)); err != nil {
+		if err := s.insertRow(ctx, tx, "user", []string{`"name"`, `"email"`, `"emailVerified"`, `"image"`, `"createdAt"`, `"updatedAt"`},
+			[]any{u.Name, u.Email, u.EmailVerified, u.Image, s.t(u.CreatedAt), s.t(u.UpdatedAt)}, &u.ID); err != nil {
 			return err
 		}
 		if a == nil {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO "account" (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-			a.ID, a.AccountID, a.ProviderID, a.UserID, a.Password, s.t(a.CreatedAt), s.t(a.UpdatedAt))
-		return err
+		if a.UserID == "" {
+			a.UserID = u.ID
+		}
+		if a.AccountID == "" {
+			a.AccountID = u.ID
+		}
+		owner, ok := s.idArg(a.UserID)
+		if !ok {
+			return fmt.Errorf("account of user %q: %w", a.UserID, latch.ErrNotFound)
+		}
+		return s.insertRow(ctx, tx, "account", []string{`"accountId"`, `"providerId"`, `"userId"`, `"password"`, `"createdAt"`, `"updatedAt"`},
+			[]any{a.AccountID, a.ProviderID, owner, a.Password, s.t(a.CreatedAt), s.t(a.UpdatedAt)}, &a.ID)
 	})
+	if err != nil {
+		u.ID = uid
+		if a != nil {
+			a.ID, a.UserID, a.AccountID = aid, auid, aacc
+		}
+	}
 	return s.Err("create user", err)
 }
 
@@ -101,7 +131,11 @@ func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account)
 func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	u, err := scanUser(s.R.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), id))
+	arg, ok := s.idArg(id)
+	if !ok {
+		return nil, s.Err("user by id", latch.ErrNotFound)
+	}
+	u, err := scanUser(s.queryRow(ctx, s.r, s.q(`SELECT `+userCols+` FROM "user" WHERE "id" = ?`), arg))
 	if err != nil {
 		return nil, s.Err("user by id", err)
 	}
@@ -112,7 +146,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
 func (s *Store) UserByEmail(ctx context.Context, email string) (*latch.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	u, err := scanUser(s.R.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
+	u, err := scanUser(s.queryRow(ctx, s.r, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
 	if err != nil {
 		return nil, s.Err("user by email", err)
 	}
@@ -123,6 +157,10 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*latch.User, err
 func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, now time.Time) (*latch.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	arg, ok := s.idArg(id)
+	if !ok {
+		return nil, s.Err("update user", latch.ErrNotFound)
+	}
 	query := `UPDATE "user" SET "updatedAt" = ?`
 	args := []any{s.t(now)}
 	if u.Name != nil {
@@ -134,8 +172,8 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, n
 		args = append(args, *u.Image)
 	}
 	query += ` WHERE "id" = ? RETURNING ` + userCols
-	args = append(args, id)
-	out, err := scanUser(s.W.QueryRowContext(ctx, s.q(query), args...))
+	args = append(args, arg)
+	out, err := scanUser(s.queryRow(ctx, s.w, s.q(query), args...))
 	if err != nil {
 		return nil, s.Err("update user", err)
 	}
@@ -147,15 +185,23 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, n
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return s.execOne(ctx, "delete user", `DELETE FROM "user" WHERE "id" = ?`, id)
+	arg, ok := s.idArg(id)
+	if !ok {
+		return s.Err("delete user", latch.ErrNotFound)
+	}
+	return s.execOne(ctx, "delete user", `DELETE FROM "user" WHERE "id" = ?`, arg)
 }
 
 // CredentialAccount implements latch.UserStore.
 func (s *Store) CredentialAccount(ctx context.Context, userID string) (*latch.Account, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	a, err := scanAccount(s.R.QueryRowContext(ctx, s.q(`SELECT `+accountCols+` FROM "account"
-		WHERE "userId" = ? AND "providerId" = ? ORDER BY "createdAt", "id" LIMIT 1`), userID, latch.CredentialProvider))
+	arg, ok := s.idArg(userID)
+	if !ok {
+		return nil, s.Err("credential account", latch.ErrNotFound)
+	}
+	a, err := scanAccount(s.queryRow(ctx, s.r, s.q(`SELECT `+accountCols+` FROM "account"
+		WHERE "userId" = ? AND "providerId" = ? ORDER BY "createdAt", "id" LIMIT 1`), arg, latch.CredentialProvider))
 	if err != nil {
 		return nil, s.Err("credential account", err)
 	}
@@ -166,13 +212,17 @@ func (s *Store) CredentialAccount(ctx context.Context, userID string) (*latch.Ac
 func (s *Store) SetPassword(ctx context.Context, userID, hash string, now time.Time) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	arg, ok := s.idArg(userID)
+	if !ok {
+		return s.Err("set password", latch.ErrNotFound)
+	}
 	return s.execOne(ctx, "set password", `UPDATE "account" SET "password" = ?, "updatedAt" = ?
-		WHERE "userId" = ? AND "providerId" = ?`, hash, s.t(now), userID, latch.CredentialProvider)
+		WHERE "userId" = ? AND "providerId" = ?`, hash, s.t(now), arg, latch.CredentialProvider)
 }
 
 // execOne runs a write and reports ErrNotFound when it touched no row.
 func (s *Store) execOne(ctx context.Context, op, query string, args ...any) error {
-	res, err := s.W.ExecContext(ctx, s.q(query), args...)
+	res, err := s.exec(ctx, s.w, s.q(query), args...)
 	if err != nil {
 		return s.Err(op, err)
 	}

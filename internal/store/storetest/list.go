@@ -23,23 +23,31 @@ func seedList(t *testing.T, s Stores) []latch.Task {
 	t.Helper()
 	titles := []string{"pear", "Apple", "kiwi", "apple", "fig", "pear", "Élan", "banana", "date", "kiwi",
 		"cherry", "lime", "mango", "fig", "ñandú", "grape", "pear", "1st", "zucchini", "Apple", "olive", "plum", "quince"}
+	// The caller's clock: it moves by a millisecond now and then, giving
+	// distinct created_at for some tasks and ties for others.
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	var ids []int64
 	for i, title := range titles {
 		if i%3 == 0 {
-			time.Sleep(2 * time.Millisecond) // distinct created_at for some, ties for others
+			now = now.Add(time.Millisecond)
 		}
-		ids = append(ids, mkTask(t, s, "alice", title).ID)
-		mkTask(t, s, "bob", title)
+		for _, owner := range []string{"alice", "bob"} {
+			tk := &latch.Task{UserID: owner, Title: title, Description: "about " + title}
+			noErr(t, s.CreateTask(ctx(t), tk, now), "CreateTask")
+			if owner == "alice" {
+				ids = append(ids, tk.ID)
+			}
+		}
 	}
 	done := true
 	for i := len(ids) - 1; i >= 0; i -= 2 { // update every other task, newest first
 		if i%4 == 0 {
-			time.Sleep(2 * time.Millisecond)
+			now = now.Add(time.Millisecond)
 		}
-		_, err := s.UpdateTask(ctx(t), "alice", ids[i], latch.TaskUpdate{Title: titles[i], Description: "edited", Completed: &done})
+		_, err := s.UpdateTask(ctx(t), "alice", ids[i], latch.TaskUpdate{Title: titles[i], Description: "edited", Completed: &done}, now)
 		noErr(t, err, "UpdateTask")
 	}
-	_, err := s.ToggleTask(ctx(t), "alice", ids[3])
+	_, err := s.ToggleTask(ctx(t), "alice", ids[3], now)
 	noErr(t, err, "ToggleTask")
 	var out []latch.Task
 	for _, id := range ids {

@@ -24,14 +24,22 @@ func mkSession(t *testing.T, s Stores, userID string, exp time.Time) *latch.Sess
 	t.Helper()
 	x := &latch.Session{ID: newID("s"), Token: newID("t"), UserID: userID, ExpiresAt: exp,
 		IPAddress: "127.0.0.1", UserAgent: "storetest/1.0"}
-	noErr(t, s.CreateSession(ctx(t), x), "CreateSession")
+	noErr(t, s.CreateSession(ctx(t), stampSession(x)), "CreateSession")
+	return x
+}
+
+// stampSession sets x's CreatedAt and UpdatedAt to now, as the auth
+// service does: stores never read a clock.
+func stampSession(x *latch.Session) *latch.Session {
+	now := time.Now()
+	x.CreatedAt, x.UpdatedAt = now, now
 	return x
 }
 
 func testSessionCreateRead(t *testing.T, s Stores) {
 	u := mkUser(t, s, "sess@example.com")
 	x := mkSession(t, s, u.ID, time.Now().Add(7*24*time.Hour))
-	checkTime(t, x.CreatedAt, "CreatedAt (filled)")
+	checkTime(t, x.CreatedAt, "CreatedAt (normalised)")
 	checkTime(t, x.ExpiresAt, "ExpiresAt (normalised)")
 	gotS, gotU, err := s.SessionByToken(ctx(t), x.Token)
 	noErr(t, err, "SessionByToken")
@@ -48,7 +56,7 @@ func testSessionCreateRead(t *testing.T, s Stores) {
 	}
 	// Empty IP and user agent (what Better Auth writes when absent).
 	bare := &latch.Session{ID: newID("s"), Token: newID("t"), UserID: u.ID, ExpiresAt: time.Now().Add(-time.Hour)}
-	noErr(t, s.CreateSession(ctx(t), bare), "CreateSession bare")
+	noErr(t, s.CreateSession(ctx(t), stampSession(bare)), "CreateSession bare")
 	got, _, err := s.SessionByToken(ctx(t), bare.Token)
 	noErr(t, err, "SessionByToken of an expired session")
 	if got.IPAddress != "" || got.UserAgent != "" || !got.ExpiresAt.Equal(bare.ExpiresAt) {
@@ -75,9 +83,9 @@ func testSessionConflicts(t *testing.T, s Stores) {
 	u := mkUser(t, s, "c@example.com")
 	x := mkSession(t, s, u.ID, time.Now().Add(time.Hour))
 	dup := &latch.Session{ID: newID("s"), Token: x.Token, UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
-	wantErr(t, s.CreateSession(ctx(t), dup), latch.ErrConflict, "duplicate token")
+	wantErr(t, s.CreateSession(ctx(t), stampSession(dup)), latch.ErrConflict, "duplicate token")
 	orphan := &latch.Session{ID: newID("s"), Token: newID("t"), UserID: "no-such-user", ExpiresAt: time.Now().Add(time.Hour)}
-	wantErr(t, s.CreateSession(ctx(t), orphan), latch.ErrNotFound, "session of a missing user")
+	wantErr(t, s.CreateSession(ctx(t), stampSession(orphan)), latch.ErrNotFound, "session of a missing user")
 }
 
 func testExtend(t *testing.T, s Stores) {
@@ -101,7 +109,7 @@ func testListSessions(t *testing.T, s Stores) {
 	var want []string
 	for i, exp := range []time.Duration{time.Hour, -time.Minute, 2 * time.Hour, 0, 3 * time.Hour} {
 		x := &latch.Session{ID: newID("s"), Token: newID("t"), UserID: u.ID, ExpiresAt: now.Add(exp),
-			CreatedAt: base.Add(time.Duration(5-i) * time.Minute)} // newest first
+			CreatedAt: base.Add(time.Duration(5-i) * time.Minute), UpdatedAt: now} // newest first
 		noErr(t, s.CreateSession(ctx(t), x), "CreateSession")
 		if exp > 0 {
 			want = append([]string{x.ID}, want...)

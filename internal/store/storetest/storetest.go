@@ -1,7 +1,7 @@
 // Package storetest is the conformance suite every Latch store runs: one
 // set of named subtests, each given a fresh, empty store, covering every
-// method of latch.TaskStore, latch.UserStore and latch.SessionStore and
-// their error contracts.
+// method of latch.TaskStore, latch.UserStore, latch.SessionStore and
+// latch.KeyStore and their error contracts.
 package storetest
 
 import (
@@ -20,6 +20,7 @@ type Stores interface {
 	latch.TaskStore
 	latch.UserStore
 	latch.SessionStore
+	latch.KeyStore
 }
 
 // Run runs the suite. open must return a fresh, empty, migrated store and
@@ -34,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{name: "List", tests: listTests},
 		{name: "User", tests: userTests},
 		{name: "Session", tests: sessionTests},
+		{name: "JWK", tests: jwkTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -101,7 +103,7 @@ func mkUser(t *testing.T, s Stores, email string) *latch.User {
 	u := &latch.User{ID: newID("u"), Name: "User " + email, Email: email}
 	pw := "73616c74:6b6579"
 	a := &latch.Account{ID: newID("a"), AccountID: u.ID, ProviderID: latch.CredentialProvider, UserID: u.ID, Password: &pw}
-	noErr(t, s.CreateUser(ctx(t), u, a), "CreateUser")
+	noErr(t, s.CreateUser(ctx(t), stampUser(u), stampAccount(a)), "CreateUser")
 	return u
 }
 
@@ -109,6 +111,20 @@ func mkUser(t *testing.T, s Stores, email string) *latch.User {
 func mkTask(t *testing.T, s Stores, owner, title string) *latch.Task {
 	t.Helper()
 	tk := &latch.Task{UserID: owner, Title: title, Description: "about " + title}
-	noErr(t, s.CreateTask(ctx(t), tk), "CreateTask")
+	noErr(t, s.CreateTask(ctx(t), tk, time.Now()), "CreateTask")
 	return tk
+}
+
+// stampUser and stampAccount set the creation times of a new row to now,
+// as the auth service does: stores never read a clock.
+func stampUser(u *latch.User) *latch.User {
+	now := time.Now()
+	u.CreatedAt, u.UpdatedAt = now, now
+	return u
+}
+
+func stampAccount(a *latch.Account) *latch.Account {
+	now := time.Now()
+	a.CreatedAt, a.UpdatedAt = now, now
+	return a
 }

@@ -23,15 +23,15 @@ var taskTests = []test{
 }
 
 func testCreateGet(t *testing.T, s Stores) {
-	before := time.Now().Add(-time.Second)
+	now := time.Date(2026, 5, 4, 3, 2, 1, 987_654_321, time.FixedZone("UTC+2", 2*3600))
 	tk := &latch.Task{UserID: "alice", Title: "Buy milk", Description: "2 litres", Completed: true}
-	noErr(t, s.CreateTask(ctx(t), tk), "CreateTask")
+	noErr(t, s.CreateTask(ctx(t), tk, now), "CreateTask")
 	if tk.ID <= 0 {
 		t.Fatalf("ID = %d, want > 0", tk.ID)
 	}
 	checkTime(t, tk.CreatedAt, "CreatedAt")
-	if !tk.CreatedAt.Equal(tk.UpdatedAt) || tk.CreatedAt.Before(before) || tk.CreatedAt.After(time.Now().Add(time.Second)) {
-		t.Fatalf("CreatedAt %v UpdatedAt %v, want equal and about now", tk.CreatedAt, tk.UpdatedAt)
+	if want := time.Date(2026, 5, 4, 1, 2, 1, 987_000_000, time.UTC); tk.CreatedAt != want || tk.UpdatedAt != want {
+		t.Fatalf("CreatedAt %v UpdatedAt %v, want both %v (the caller's now in UTC, ms)", tk.CreatedAt, tk.UpdatedAt, want)
 	}
 	got, err := s.GetTask(ctx(t), "alice", tk.ID)
 	noErr(t, err, "GetTask")
@@ -47,9 +47,9 @@ func testCreateGet(t *testing.T, s Stores) {
 func testTaskNotFound(t *testing.T, s Stores) {
 	_, err := s.GetTask(ctx(t), "alice", 12345)
 	wantErr(t, err, latch.ErrNotFound, "GetTask")
-	_, err = s.UpdateTask(ctx(t), "alice", 12345, latch.TaskUpdate{Title: "x"})
+	_, err = s.UpdateTask(ctx(t), "alice", 12345, latch.TaskUpdate{Title: "x"}, time.Now())
 	wantErr(t, err, latch.ErrNotFound, "UpdateTask")
-	_, err = s.ToggleTask(ctx(t), "alice", 12345)
+	_, err = s.ToggleTask(ctx(t), "alice", 12345, time.Now())
 	wantErr(t, err, latch.ErrNotFound, "ToggleTask")
 	wantErr(t, s.DeleteTask(ctx(t), "alice", 12345), latch.ErrNotFound, "DeleteTask")
 }
@@ -59,9 +59,9 @@ func testTaskOtherOwner(t *testing.T, s Stores) {
 	_, err := s.GetTask(ctx(t), "bob", tk.ID)
 	wantErr(t, err, latch.ErrNotFound, "GetTask as bob")
 	done := true
-	_, err = s.UpdateTask(ctx(t), "bob", tk.ID, latch.TaskUpdate{Title: "pwned", Completed: &done})
+	_, err = s.UpdateTask(ctx(t), "bob", tk.ID, latch.TaskUpdate{Title: "pwned", Completed: &done}, time.Now())
 	wantErr(t, err, latch.ErrNotFound, "UpdateTask as bob")
-	_, err = s.ToggleTask(ctx(t), "bob", tk.ID)
+	_, err = s.ToggleTask(ctx(t), "bob", tk.ID, time.Now())
 	wantErr(t, err, latch.ErrNotFound, "ToggleTask as bob")
 	wantErr(t, s.DeleteTask(ctx(t), "bob", tk.ID), latch.ErrNotFound, "DeleteTask as bob")
 	page, err := s.ListTasks(ctx(t), latch.TaskFilter{UserID: "bob", Limit: 10})
@@ -78,23 +78,23 @@ func testTaskOtherOwner(t *testing.T, s Stores) {
 
 func testUpdate(t *testing.T, s Stores) {
 	tk := mkTask(t, s, "alice", "old")
-	time.Sleep(3 * time.Millisecond)
-	got, err := s.UpdateTask(ctx(t), "alice", tk.ID, latch.TaskUpdate{Title: "new", Description: ""})
+	later := tk.UpdatedAt.Add(3*time.Millisecond + 456*time.Microsecond)
+	got, err := s.UpdateTask(ctx(t), "alice", tk.ID, latch.TaskUpdate{Title: "new", Description: ""}, later)
 	noErr(t, err, "UpdateTask")
 	if got.Title != "new" || got.Description != "" || got.Completed || got.ID != tk.ID || got.UserID != "alice" {
 		t.Fatalf("UpdateTask = %+v", got)
 	}
-	if !got.CreatedAt.Equal(tk.CreatedAt) || !got.UpdatedAt.After(tk.UpdatedAt) {
-		t.Fatalf("times after update: created %v (was %v), updated %v (was %v)", got.CreatedAt, tk.CreatedAt, got.UpdatedAt, tk.UpdatedAt)
+	if !got.CreatedAt.Equal(tk.CreatedAt) || got.UpdatedAt != later.Truncate(time.Millisecond) {
+		t.Fatalf("times after update: created %v (was %v), updated %v, want %v", got.CreatedAt, tk.CreatedAt, got.UpdatedAt, later)
 	}
 	checkTime(t, got.UpdatedAt, "UpdatedAt")
 	done := true
-	got, err = s.UpdateTask(ctx(t), "alice", tk.ID, latch.TaskUpdate{Title: "new", Description: "d", Completed: &done})
+	got, err = s.UpdateTask(ctx(t), "alice", tk.ID, latch.TaskUpdate{Title: "new", Description: "d", Completed: &done}, later)
 	noErr(t, err, "UpdateTask completed")
 	if !got.Completed || got.Description != "d" {
 		t.Fatalf("UpdateTask with Completed=true = %+v", got)
 	}
-	got, err = s.UpdateTask(ctx(t), "alice", tk.ID, latch.TaskUpdate{Title: "newer", Description: "d"})
+	got, err = s.UpdateTask(ctx(t), "alice", tk.ID, latch.TaskUpdate{Title: "newer", Description: "d"}, later)
 	noErr(t, err, "UpdateTask keep completed")
 	if !got.Completed {
 		t.Fatalf("UpdateTask with nil Completed cleared completion")
@@ -109,13 +109,14 @@ func testUpdate(t *testing.T, s Stores) {
 func testToggle(t *testing.T, s Stores) {
 	tk := mkTask(t, s, "alice", "flip")
 	for i, want := range []bool{true, false, true} {
-		got, err := s.ToggleTask(ctx(t), "alice", tk.ID)
+		now := tk.UpdatedAt.Add(time.Duration(i+1) * time.Second)
+		got, err := s.ToggleTask(ctx(t), "alice", tk.ID, now)
 		noErr(t, err, "ToggleTask")
 		if got.Completed != want {
 			t.Fatalf("toggle %d: Completed = %v, want %v", i, got.Completed, want)
 		}
-		if got.UpdatedAt.Before(tk.UpdatedAt) || !got.CreatedAt.Equal(tk.CreatedAt) {
-			t.Fatalf("toggle %d: times %v/%v", i, got.CreatedAt, got.UpdatedAt)
+		if got.UpdatedAt != now || !got.CreatedAt.Equal(tk.CreatedAt) {
+			t.Fatalf("toggle %d: times %v/%v, want updated %v", i, got.CreatedAt, got.UpdatedAt, now)
 		}
 	}
 }
@@ -134,7 +135,7 @@ func testToggleConcurrent(t *testing.T, s Stores) {
 	)
 	for range n {
 		wg.Go(func() {
-			got, err := s.ToggleTask(ctx(t), "alice", tk.ID)
+			got, err := s.ToggleTask(ctx(t), "alice", tk.ID, time.Now())
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -172,7 +173,7 @@ func testUnicode(t *testing.T, s Stores) {
 	titles := []string{"日本語のタスク", "émoji 🎉✓", "Ωmega", "zero\u200bwidth", "a'b\"c;--", "Zebra", "apple"}
 	for _, title := range titles {
 		tk := &latch.Task{UserID: "ünï/cødé 🙂", Title: title, Description: "описание " + title}
-		noErr(t, s.CreateTask(ctx(t), tk), "CreateTask")
+		noErr(t, s.CreateTask(ctx(t), tk, time.Now()), "CreateTask")
 		got, err := s.GetTask(ctx(t), tk.UserID, tk.ID)
 		noErr(t, err, "GetTask")
 		if got.Title != title || got.Description != tk.Description || got.UserID != tk.UserID {

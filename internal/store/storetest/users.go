@@ -16,6 +16,7 @@ var userTests = []test{
 	{name: "Password", run: testPassword},
 	{name: "DeleteCascades", run: testDeleteCascades},
 	{name: "TimeRoundTrip", run: testTimeRoundTrip},
+	{name: "TimesRequired", run: testTimesRequired},
 }
 
 func testUserCreateRead(t *testing.T, s Stores) {
@@ -23,9 +24,9 @@ func testUserCreateRead(t *testing.T, s Stores) {
 	u := &latch.User{ID: newID("u"), Name: "Zoë 🙂", Email: "zoe@example.com", EmailVerified: true, Image: &img}
 	pw := "00ff:aa11"
 	a := &latch.Account{ID: newID("a"), AccountID: u.ID, ProviderID: latch.CredentialProvider, UserID: u.ID, Password: &pw}
-	noErr(t, s.CreateUser(ctx(t), u, a), "CreateUser")
-	checkTime(t, u.CreatedAt, "user CreatedAt (filled)")
-	checkTime(t, a.UpdatedAt, "account UpdatedAt (filled)")
+	noErr(t, s.CreateUser(ctx(t), stampUser(u), stampAccount(a)), "CreateUser")
+	checkTime(t, u.CreatedAt, "user CreatedAt (normalised)")
+	checkTime(t, a.UpdatedAt, "account UpdatedAt (normalised)")
 	for name, get := range map[string]func() (*latch.User, error){
 		"UserByID":    func() (*latch.User, error) { return s.UserByID(ctx(t), u.ID) },
 		"UserByEmail": func() (*latch.User, error) { return s.UserByEmail(ctx(t), "zoe@example.com") },
@@ -43,7 +44,7 @@ func testUserCreateRead(t *testing.T, s Stores) {
 	}
 	// No image, no account.
 	bare := &latch.User{ID: newID("u"), Name: "Bare", Email: "bare@example.com"}
-	noErr(t, s.CreateUser(ctx(t), bare, nil), "CreateUser without account")
+	noErr(t, s.CreateUser(ctx(t), stampUser(bare), nil), "CreateUser without account")
 	gotBare, err := s.UserByID(ctx(t), bare.ID)
 	noErr(t, err, "UserByID bare")
 	if gotBare.Image != nil || gotBare.EmailVerified {
@@ -71,7 +72,7 @@ func testDuplicateEmail(t *testing.T, s Stores) {
 	first := mkUser(t, s, "dup@example.com")
 	u := &latch.User{ID: newID("u"), Name: "Second", Email: "dup@example.com"}
 	a := &latch.Account{ID: newID("a"), AccountID: u.ID, ProviderID: latch.CredentialProvider, UserID: u.ID}
-	wantErr(t, s.CreateUser(ctx(t), u, a), latch.ErrConflict, "CreateUser with taken email")
+	wantErr(t, s.CreateUser(ctx(t), stampUser(u), stampAccount(a)), latch.ErrConflict, "CreateUser with taken email")
 	_, err := s.UserByID(ctx(t), u.ID)
 	wantErr(t, err, latch.ErrNotFound, "rejected user left behind")
 	_, err = s.CredentialAccount(ctx(t), u.ID)
@@ -79,12 +80,12 @@ func testDuplicateEmail(t *testing.T, s Stores) {
 	// A duplicate id is a conflict too, and the account insert failing
 	// rolls the user back.
 	again := &latch.User{ID: first.ID, Name: "Same id", Email: "other@example.com"}
-	wantErr(t, s.CreateUser(ctx(t), again, nil), latch.ErrConflict, "CreateUser with taken id")
+	wantErr(t, s.CreateUser(ctx(t), stampUser(again), nil), latch.ErrConflict, "CreateUser with taken id")
 	fresh := &latch.User{ID: newID("u"), Name: "Fresh", Email: "fresh@example.com"}
 	acct, err := s.CredentialAccount(ctx(t), first.ID)
 	noErr(t, err, "CredentialAccount")
 	dupAcct := &latch.Account{ID: acct.ID, AccountID: fresh.ID, ProviderID: latch.CredentialProvider, UserID: fresh.ID}
-	wantErr(t, s.CreateUser(ctx(t), fresh, dupAcct), latch.ErrConflict, "CreateUser with taken account id")
+	wantErr(t, s.CreateUser(ctx(t), stampUser(fresh), stampAccount(dupAcct)), latch.ErrConflict, "CreateUser with taken account id")
 	_, err = s.UserByEmail(ctx(t), "fresh@example.com")
 	wantErr(t, err, latch.ErrNotFound, "user of failed transaction")
 }
@@ -129,7 +130,7 @@ func testPassword(t *testing.T, s Stores) {
 		t.Fatalf("account after SetPassword = %+v", a)
 	}
 	bare := &latch.User{ID: newID("u"), Name: "No password", Email: "nopw@example.com"}
-	noErr(t, s.CreateUser(ctx(t), bare, nil), "CreateUser")
+	noErr(t, s.CreateUser(ctx(t), stampUser(bare), nil), "CreateUser")
 	wantErr(t, s.SetPassword(ctx(t), bare.ID, "a:b", now), latch.ErrNotFound, "SetPassword without account")
 }
 
@@ -204,11 +205,35 @@ func testTimeRoundTrip(t *testing.T, s Stores) {
 			t.Fatalf("ExpiresAt = %v, want %v", got.ExpiresAt, v)
 		}
 	}
-	tk := mkTask(t, s, u.ID, "clock")
-	checkTime(t, tk.CreatedAt, "task CreatedAt")
+	tk := &latch.Task{UserID: u.ID, Title: "clock"}
+	noErr(t, s.CreateTask(ctx(t), tk, created), "CreateTask")
+	if tk.CreatedAt != want || tk.UpdatedAt != want {
+		t.Fatalf("task times %v/%v, want %v (the caller's now, normalised)", tk.CreatedAt, tk.UpdatedAt, want)
+	}
 	gotTask, err := s.GetTask(ctx(t), u.ID, tk.ID)
 	noErr(t, err, "GetTask")
 	if gotTask.CreatedAt != tk.CreatedAt || gotTask.UpdatedAt != tk.UpdatedAt {
 		t.Fatalf("task times %v/%v, want %v/%v", gotTask.CreatedAt, gotTask.UpdatedAt, tk.CreatedAt, tk.UpdatedAt)
 	}
+}
+
+// testTimesRequired checks that a store never fills in a missing time
+// from its own clock: a new user, account or session without CreatedAt or
+// UpdatedAt is refused with ErrInvalid and nothing is written.
+func testTimesRequired(t *testing.T, s Stores) {
+	now := time.Now()
+	u := &latch.User{ID: newID("u"), Name: "No time", Email: "notime@example.com"}
+	wantErr(t, s.CreateUser(ctx(t), u, nil), latch.ErrInvalid, "CreateUser without times")
+	u.CreatedAt = now
+	wantErr(t, s.CreateUser(ctx(t), u, nil), latch.ErrInvalid, "CreateUser without UpdatedAt")
+	a := &latch.Account{ID: newID("a"), AccountID: u.ID, ProviderID: latch.CredentialProvider, UserID: u.ID}
+	u.UpdatedAt = now
+	wantErr(t, s.CreateUser(ctx(t), u, a), latch.ErrInvalid, "CreateUser with an account without times")
+	_, err := s.UserByID(ctx(t), u.ID)
+	wantErr(t, err, latch.ErrNotFound, "refused user")
+	owner := mkUser(t, s, "owner@example.com")
+	x := &latch.Session{ID: newID("s"), Token: newID("t"), UserID: owner.ID, ExpiresAt: now.Add(time.Hour)}
+	wantErr(t, s.CreateSession(ctx(t), x), latch.ErrInvalid, "CreateSession without times")
+	_, err = s.SessionByID(ctx(t), x.ID)
+	wantErr(t, err, latch.ErrNotFound, "refused session")
 }

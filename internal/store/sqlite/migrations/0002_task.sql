@@ -1,3 +1,5 @@
+-- {{id}}, {{fk}} and {{FK}} stand for the id column types of LATCH_ID_FORMAT
+-- (IDTypes in the package; filled in by sqlutil.ExpandMigrations).
 -- Latch's task table. user_id is the token subject and deliberately has no
 -- foreign key (subjects from an outside issuer have no user row); the
 -- trigger below removes a user's tasks whenever the user row is deleted,
@@ -5,7 +7,7 @@
 -- (2006-01-02T15:04:05.000Z), so text order is time order.
 CREATE TABLE IF NOT EXISTS task (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  user_id TEXT NOT NULL,
+  user_id {{FK}} NOT NULL,
   title TEXT NOT NULL,
   description TEXT NOT NULL DEFAULT '',
   completed INTEGER NOT NULL DEFAULT 0 CHECK (completed IN (0, 1)),

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// server is one measured process.
+type server struct {
+	name string
+	url  string // health URL
+	cmd  *exec.Cmd
+}
+
+func startServer(ctx context.Context, name string, cmd *exec.Cmd, url, logPath string) (*server, error) {
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	s := &server{name: name, url: url, cmd: cmd}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if ctx.Err() != nil {
+			return s, ctx.Err()
+		}
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode < 500 {
+				return s, nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	log, _ := os.ReadFile(logPath)
+	return s, fmt.Errorf("%s did not answer %s within 60 s:\n%s", name, url, log)
+}
+
+func (s *server) stop() {
+	if s.cmd.Process != nil {
+		_ = s.cmd.Process.Kill()
+		_, _ = s.cmd.Process.Wait()
+	}
+}
+
+// cpu returns the process's user+system CPU time so far.
+func (s *server) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the ")" of the command name: state is field 3, utime 14, stime 15.
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
+}
+
+// request builds one request of a scenario.
+type request func() (*http.Request, error)
+
+func get(url string, auth func(*http.Request)) request {
+	return func() (*http.Request, error) {
+		r, err := http.NewRequest(http.MethodGet, url, nil)
+		if err == nil && auth != nil {
+			auth(r)
+		}
+		return r, err
+	}
+}
+
+func post(url string, auth func(*http.Request), body string) request {
+	return func() (*http.Request, error) {
+		r, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+		if err == nil {
+			r.Header.Set("Content-Type", "application/json")
+			if auth != nil {
+				auth(r)
+			}
+		}
+		return r, err
+	}
+}
+
+type scenario struct {
+	name string
+	srv  *server
+	req  request
+}
+
+type result struct {
+	n, errors int64
+	elapsed   time.Duration
+	cpu       time.Duration
+	p50, p99  time.Duration
+}
+
+func (r result) rps() float64 { return float64(r.n) / r.elapsed.Seconds() }
+
+func (r result) cpuPerReq() float64 {
+	if r.n == 0 {
+		return 0
+	}
+	return float64(r.cpu.Microseconds()) / float64(r.n)
+}
+
+// run sends requests from o.concurrency keep-alive connections for
+// o.duration; any status other than 2xx counts as an error.
+func (sc scenario) run(ctx context.Context, o options) result {
+	tr := &http.Transport{MaxIdleConnsPerHost: o.concurrency, MaxConnsPerHost: o.concurrency}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	// Warm up: connections, caches, the JIT of Node.
+	warm := time.Now().Add(o.duration / 5)
+	sc.loop(ctx, client, o.concurrency, warm, nil)
+
+	var (
+		n, errs atomic.Int64
+		mu      sync.Mutex
+		lats    []time.Duration
+	)
+	cpu0 := sc.srv.cpu()
+	start := time.Now()
+	sc.loop(ctx, client, o.concurrency, start.Add(o.duration), func(d time.Duration, ok bool) {
+		n.Add(1)
+		if !ok {
+			errs.Add(1)
+		}
+		mu.Lock()
+		lats = append(lats, d)
+		mu.Unlock()
+	})
+	r := result{n: n.Load(), errors: errs.Load(), elapsed: time.Since(start), cpu: sc.srv.cpu() - cpu0}
+	slices.Sort(lats)
+	if len(lats) > 0 {
+		r.p50, r.p99 = lats[len(lats)/2], lats[len(lats)*99/100]
+	}
+	return r
+}
+
+func (sc scenario) loop(ctx context.Context, client *http.Client, workers int, until time.Time, record func(time.Duration, bool)) {
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil && time.Now().Before(until) {
+				req, err := sc.req()
+				if err != nil {
+					return
+				}
+				t0 := time.Now()
+				resp, err := client.Do(req.WithContext(ctx))
+				ok := err == nil && resp.StatusCode < 300
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				if record != nil {
+					record(time.Since(t0), ok)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// latchSetup is a signed-up user with 20 tasks.
+type latchSetup struct {
+	userID         string
+	cookie, bearer func(*http.Request)
+}
+
+func setupLatch(base string) (*latchSetup, error) {
+	body := `{"name":"Bench","email":"bench@example.com","password":"bench-password-1"}`
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/auth/sign-up/email", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", base)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var su struct {
+		Token string
+		User  struct{ ID string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&su); err != nil || resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("latch sign-up: %d %v", resp.StatusCode, err)
+	}
+	cookies := resp.Cookies()
+	s := &latchSetup{userID: su.User.ID, cookie: func(r *http.Request) {
+		for _, c := range cookies {
+			r.AddCookie(c)
+		}
+	}}
+	req, _ = http.NewRequest(http.MethodGet, base+"/api/auth/token", nil)
+	s.cookie(req)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var tk struct{ Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&tk); err != nil || tk.Token == "" {
+		return nil, fmt.Errorf("latch token: %d %v", resp.StatusCode, err)
+	}
+	s.bearer = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tk.Token) }
+	for i := range 20 {
+		r, _ := post(base+"/api/"+s.userID+"/tasks", s.bearer, fmt.Sprintf(`{"title":"task %d"}`, i))()
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			return nil, err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return nil, fmt.Errorf("create task: %d", resp.StatusCode)
+		}
+	}
+	return s, nil
+}
+
+// setupBetterAuth signs a user up on the real Better Auth and returns its
+// session cookie.
+func setupBetterAuth(base string) (func(*http.Request), error) {
+	body := `{"name":"Bench","email":"bench@example.com","password":"bench-password-1"}`
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/auth/sign-up/email", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", base)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("better-auth sign-up: %d", resp.StatusCode)
+	}
+	cookies := resp.Cookies()
+	return func(r *http.Request) {
+		for _, c := range cookies {
+			r.AddCookie(c)
+		}
+	}, nil
+}

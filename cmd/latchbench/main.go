@@ -1,0 +1,218 @@
+// Command latchbench compares Latch's hot paths, in one run on one
+// machine, with a bare net/http server (the floor) and, when Node and the
+// better-auth package of test/node are installed, with the real Better Auth
+// 1.7.25. Every server is a separate process on loopback; the load comes
+// from this process with keep-alive connections. For each scenario it
+// prints requests per second, p50/p99 latency and the server's CPU time per
+// request (from /proc), then the ratios the performance issue asks for.
+//
+//	go run ./cmd/latchbench -duration 5s -concurrency 32
+//
+// Bounded: each scenario runs for -duration (at most 2 min) and stops by
+// itself; every server is killed at the end.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 2 && os.Args[1] == "-floor" {
+		floor(os.Args[2])
+		return
+	}
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "latchbench:", err)
+		os.Exit(1)
+	}
+}
+
+// floor is the bare net/http server: one route, a fixed small JSON body.
+func floor(addr string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	})
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		fmt.Fprintln(os.Stderr, "floor:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	duration    time.Duration
+	concurrency int
+	betterAuth  string // auto, on, off
+	nodeDir     string
+	latchBin    string
+	databaseURL string
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("latchbench", flag.ContinueOnError)
+	var o options
+	fs.DurationVar(&o.duration, "duration", 5*time.Second, "duration of each scenario (max 2m)")
+	fs.IntVar(&o.concurrency, "concurrency", 32, "concurrent connections (max 256)")
+	fs.StringVar(&o.betterAuth, "better-auth", "auto", "auto: compare with the real Better Auth when test/node is installed; on: require it; off")
+	fs.StringVar(&o.nodeDir, "node-dir", "test/node", "directory of the Node test packages (ba-server.mjs)")
+	fs.StringVar(&o.latchBin, "latch", "", "latch binary to run (default: go build ./cmd/latch)")
+	fs.StringVar(&o.databaseURL, "database-url", "", "DATABASE_URL for Latch (default: a fresh SQLite file)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.duration <= 0 || o.duration > 2*time.Minute || o.concurrency < 1 || o.concurrency > 256 {
+		return errors.New("duration must be in (0, 2m], concurrency in [1, 256]")
+	}
+	tmp, err := os.MkdirTemp("", "latchbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	if o.latchBin == "" {
+		o.latchBin = filepath.Join(tmp, "latch")
+		build := exec.Command("go", "build", "-o", o.latchBin, "./cmd/latch")
+		build.Stderr = os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("go build ./cmd/latch: %w", err)
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+
+	var procs []*server
+	defer func() {
+		for _, p := range procs {
+			p.stop()
+		}
+	}()
+	start := func(name string, cmd *exec.Cmd, url string) (*server, error) {
+		s, err := startServer(ctx, name, cmd, url, filepath.Join(tmp, name+".log"))
+		if s != nil {
+			procs = append(procs, s)
+		}
+		return s, err
+	}
+
+	port := freePort()
+	fl, err := start("floor", exec.Command(self, "-floor", "127.0.0.1:"+port), "http://127.0.0.1:"+port+"/")
+	if err != nil {
+		return err
+	}
+
+	port = freePort()
+	latchURL := "http://127.0.0.1:" + port
+	lc := exec.Command(o.latchBin, "serve")
+	lc.Env = append(os.Environ(), "PORT="+port, "LATCH_HOST=127.0.0.1", "BETTER_AUTH_URL="+latchURL,
+		"BETTER_AUTH_SECRET=latchbench-secret-0123456789abcdef0123456789", "LATCH_DATA_DIR="+filepath.Join(tmp, "data"),
+		"LATCH_RATE_LIMIT=false", "LATCH_LOG_REQUESTS=false", "LATCH_LOG_LEVEL=warn")
+	if o.databaseURL != "" {
+		lc.Env = append(lc.Env, "DATABASE_URL="+o.databaseURL)
+	}
+	lt, err := start("latch", lc, latchURL+"/healthz")
+	if err != nil {
+		return err
+	}
+
+	var ba *server
+	baURL := ""
+	if o.betterAuth != "off" {
+		node, nerr := exec.LookPath("node")
+		_, serr := os.Stat(filepath.Join(o.nodeDir, "node_modules", "better-auth"))
+		switch {
+		case nerr == nil && serr == nil:
+			port = freePort()
+			baURL = "http://127.0.0.1:" + port
+			bc := exec.Command(node, "ba-server.mjs")
+			bc.Dir = o.nodeDir
+			bc.Env = append(os.Environ(), "PORT="+port, "DATABASE="+filepath.Join(tmp, "ba.db"),
+				"BETTER_AUTH_SECRET=latchbench-secret-0123456789abcdef0123456789")
+			if ba, err = start("better-auth", bc, baURL+"/api/auth/ok"); err != nil {
+				return err
+			}
+		case o.betterAuth == "on":
+			return fmt.Errorf("-better-auth=on but node or %s/node_modules/better-auth is missing", o.nodeDir)
+		default:
+			fmt.Fprintf(out, "Better Auth not compared: node or %s/node_modules/better-auth missing (npm ci --prefix test/node)\n", o.nodeDir)
+		}
+	}
+
+	fmt.Fprintf(out, "latchbench: %d connections, %s per scenario, GOMAXPROCS of this machine: %d cores\n\n",
+		o.concurrency, o.duration, numCPU())
+	lat, err := setupLatch(latchURL)
+	if err != nil {
+		return err
+	}
+	scenarios := []scenario{
+		{name: "floor", srv: fl, req: get(fl.url, nil)},
+		{name: "latch get-session", srv: lt, req: get(latchURL+"/api/auth/get-session", lat.cookie)},
+		{name: "latch task list (20)", srv: lt, req: get(latchURL+"/api/"+lat.userID+"/tasks?limit=20", lat.bearer)},
+		{name: "latch task create", srv: lt, req: post(latchURL+"/api/"+lat.userID+"/tasks", lat.bearer, `{"title":"bench task"}`)},
+	}
+	if ba != nil {
+		cookie, err := setupBetterAuth(baURL)
+		if err != nil {
+			return err
+		}
+		scenarios = append(scenarios, scenario{name: "better-auth get-session", srv: ba, req: get(baURL+"/api/auth/get-session", cookie)})
+	}
+	results := map[string]result{}
+	fmt.Fprintf(out, "%-26s %10s %10s %10s %14s %8s\n", "scenario", "req/s", "p50", "p99", "server CPU/req", "errors")
+	for _, sc := range scenarios {
+		r := sc.run(ctx, o)
+		results[sc.name] = r
+		fmt.Fprintf(out, "%-26s %10.0f %10s %10s %12.0fµs %8d\n", sc.name, r.rps(), r.p50.Round(time.Microsecond),
+			r.p99.Round(time.Microsecond), r.cpuPerReq(), r.errors)
+	}
+	printRatios(out, results)
+	return nil
+}
+
+// printRatios prints the ratios of the performance targets.
+func printRatios(out io.Writer, r map[string]result) {
+	fmt.Fprintln(out)
+	floorCPU := r["floor"].cpuPerReq()
+	ba, haveBA := r["better-auth get-session"]
+	for _, name := range []string{"latch get-session", "latch task list (20)", "latch task create"} {
+		x := r[name]
+		line := fmt.Sprintf("%-26s CPU/req %5.1f× the floor", name, x.cpuPerReq()/floorCPU)
+		if haveBA && ba.rps() > 0 {
+			line += fmt.Sprintf(", req/s %5.1f× Better Auth's get-session", x.rps()/ba.rps())
+		}
+		fmt.Fprintln(out, line)
+	}
+}
+
+func freePort() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer ln.Close()
+	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+}
+
+func numCPU() int {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return 0
+	}
+	return strings.Count(string(b), "processor\t:")
+}
