@@ -39,7 +39,7 @@ var settings = []setting{
 	{"LATCH_TRUSTED_ORIGINS", "", "comma-separated extra trusted origins (CORS, CSRF and redirect checks); wildcards like https://*.example.com; patterns that match every host are refused"},
 	{"LATCH_RATE_LIMIT", "true", "false turns every rate limit off (for load tests)"},
 	{"LATCH_TASK_RATE_LIMIT", "600", "task API requests per user per minute"},
-	{"LATCH_IP_HEADER", "", "header carrying the client IP from a trusted proxy (e.g. X-Forwarded-For); empty: the connection address"},
+	{"LATCH_IP_HEADER", "", "header carrying the client IP from a trusted proxy (e.g. X-Forwarded-For); requires LATCH_TRUSTED_PROXIES (refused at start-up without it); empty: the connection address"},
 	{"LATCH_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs allowed in an IP header chain"},
 	{"LATCH_CHECK_SESSION", "false", "true: the task API also rejects JWTs whose session (sid) has ended"},
 	{"LATCH_SESSION_CHECK_TTL", "10s", "how long the task API caches a session check (LATCH_CHECK_SESSION=true); 0: no cache, every request reads the session"},
@@ -159,6 +159,12 @@ func readConfig(r *envReader) *Config {
 	c.IPHeader = r.str("LATCH_IP_HEADER")
 	if c.TrustedProxies, err = httpsec.ParseTrustedProxies(r.str("LATCH_TRUSTED_PROXIES")); err != nil {
 		r.bad("LATCH_TRUSTED_PROXIES", "want IPs or CIDRs: %v", err)
+	}
+	if c.IPHeader != "" && len(c.TrustedProxies) == 0 {
+		// Any client could then choose its own address, and so its own
+		// rate-limit bucket.
+		r.bad("LATCH_IP_HEADER", "is set but LATCH_TRUSTED_PROXIES is empty: any client could pick its own address; "+
+			"list the proxies' IPs or CIDRs in LATCH_TRUSTED_PROXIES (e.g. 127.0.0.1 for a proxy on this host), or unset LATCH_IP_HEADER")
 	}
 	c.CheckSession = r.boolean("LATCH_CHECK_SESSION")
 	c.SessionCheckTTL = r.duration("LATCH_SESSION_CHECK_TTL", 0, time.Hour)

@@ -201,7 +201,7 @@ func TestNodeDiff(t *testing.T) {
 	// X-Forwarded-For): the 4th sign-in from one IP within 10 s is a 429
 	// with the same body and X-Retry-After; other IPs and paths are not limited.
 	t.Run("ratelimit", func(t *testing.T) {
-		ts := startTestServer(t, map[string]string{"LATCH_RATE_LIMIT": "true", "LATCH_IP_HEADER": "X-Forwarded-For"})
+		ts := startTestServer(t, map[string]string{"LATCH_RATE_LIMIT": "true", "LATCH_IP_HEADER": "X-Forwarded-For", "LATCH_TRUSTED_PROXIES": "127.0.0.1"})
 		runNodeScript(t, node, map[string]string{"LATCH_URL": ts.URL, "LATCH_SECRET": ts.Secret, "DIFF_SET": "ratelimit"}, "diff.mjs")
 	})
 }

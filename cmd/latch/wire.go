@@ -138,10 +138,15 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	mux.Handle("/docs/", apiH)
 	a.health(mux)
 	mux.Handle("/", web.Handler())
-	// The metrics middleware must hand the mux the request it was given:
-	// the mux that serves it records its pattern there (see routeLabel).
-	// /metrics itself is served only on LATCH_METRICS_ADDR (see serve).
-	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(m.Middleware(routeLabel())(mux))
+	var h http.Handler = mux
+	if cfg.BaseURL.Scheme == "https" {
+		h = httpsec.StrictTransportSecurity(httpsec.HSTSMaxAge)(h)
+	}
+	// The metrics middleware must hand the mux the request it was given
+	// (HSTS passes it on as is): the mux that serves it records its pattern
+	// there (see routeLabel). /metrics itself is served only on
+	// LATCH_METRICS_ADDR (see serve).
+	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(m.Middleware(routeLabel())(h))
 	return a, nil
 }
 

@@ -60,4 +60,5 @@ var emailRE = regexp.MustCompile(`^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Z
 
 // ValidEmail reports whether s passes zod's z.email(), which Better Auth
 // uses for sign-up (VALIDATION_ERROR) and sign-in (INVALID_EMAIL).
-func ValidEmail(s string) bool { return emailRE.MatchString(s) }
+// Latch also refuses addresses over MaxEmailLength characters.
+func ValidEmail(s string) bool { return len(s) <= MaxEmailLength && emailRE.MatchString(s) }

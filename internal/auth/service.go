@@ -64,6 +64,12 @@ type Service struct {
 	// IDRandom). With IDSerial the store assigns them. It must match the
 	// store's format.
 	IDs latch.IDFormat
+	// HashSlots is how many password hashes run at once (zero: the
+	// number of CPUs, at least 2); HashQueue how many more may wait
+	// (zero: DefaultHashQueue). Past that, hashing requests get ErrBusy.
+	HashSlots int
+	HashQueue int
+	gateFields
 	// OnRevoke, when set, is called with the ids of sessions this
 	// service deleted (sign-out, revoke, password change with revocation),
 	// for example (*SessionChecker).Invalidate, so that an in-process
@@ -204,7 +210,7 @@ type SignUpInput struct {
 }
 
 // SignUp creates the user, its credential account and a session.
-// Errors: ErrInvalidEmail, ErrPasswordTooShort, ErrPasswordTooLong,
+// Errors: a VALIDATION_ERROR from CheckName or CheckImage, ErrInvalidEmail, ErrPasswordTooShort, ErrPasswordTooLong,
 // ErrUserAlreadyExists (422), ErrFailedToCreateUser (422, wrapping the
 // store error) when the store refuses the user, or a store error.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *latch.Session, error) {
@@ -214,6 +220,14 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 }
 
 func (s *Service) signUp(ctx context.Context, in SignUpInput) (*latch.User, *latch.Session, error) {
+	if err := CheckName(in.Name); err != nil {
+		return nil, nil, err
+	}
+	if in.Image != nil {
+		if err := CheckImage(*in.Image); err != nil {
+			return nil, nil, err
+		}
+	}
 	if !ValidEmail(in.Email) {
 		return nil, nil, ErrInvalidEmail
 	}
@@ -230,7 +244,7 @@ func (s *Service) signUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 	} else if !errors.Is(err, latch.ErrNotFound) {
 		return nil, nil, fmt.Errorf("auth: sign-up lookup: %w", err)
 	}
-	hash, err := s.hasher().Hash(in.Password)
+	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -300,7 +314,8 @@ func (s *Service) createSession(ctx context.Context, userID string, remember boo
 // credential failure (unknown email, no credential account, no password,
 // wrong password) is ErrInvalidEmailOrPassword and costs one scrypt
 // computation, so that timing does not reveal which emails exist. Other
-// errors: ErrInvalidEmail, ErrPasswordTooLong, or a store error.
+// errors: ErrInvalidEmail, ErrPasswordTooLong, ErrBusy or the context's
+// error (no hash was run), or a store error.
 func (s *Service) SignIn(ctx context.Context, email, password string, rememberMe bool) (*latch.User, *latch.Session, error) {
 	u, sess, err := s.signIn(ctx, email, password, rememberMe)
 	s.observe("sign_in", err)
@@ -320,26 +335,42 @@ func (s *Service) signIn(ctx context.Context, email, password string, rememberMe
 		logEvent(ctx, slog.LevelWarn, "sign_in_failed", userID, slog.String("reason", reason))
 		return nil, nil, ErrInvalidEmailOrPassword
 	}
-	dummy := func() { _, _ = s.hasher().Hash(password) }
+	// dummy costs what a wrong password costs; when the gate refuses or
+	// abandons it, the caller gets that answer, as for a known email.
+	dummy := func() error {
+		if _, err := s.hash(ctx, password); notHashed(err) {
+			return err
+		}
+		return nil
+	}
 	u, err := s.Users.UserByEmail(ctx, strings.ToLower(email))
 	if errors.Is(err, latch.ErrNotFound) {
-		dummy()
+		if err := dummy(); err != nil {
+			return nil, nil, err
+		}
 		return fail("", "unknown_user")
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("auth: sign-in lookup: %w", err)
 	}
 	acct, err := s.Users.CredentialAccount(ctx, u.ID)
 	if errors.Is(err, latch.ErrNotFound) || err == nil && acct.AccountID != u.ID {
-		dummy()
+		if err := dummy(); err != nil {
+			return nil, nil, err
+		}
 		return fail(u.ID, "no_credential_account")
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("auth: sign-in account: %w", err)
 	}
 	if acct.Password == nil || *acct.Password == "" {
-		dummy()
+		if err := dummy(); err != nil {
+			return nil, nil, err
+		}
 		return fail(u.ID, "no_password")
 	}
-	ok, err := s.hasher().Verify(*acct.Password, password)
+	ok, err := s.verify(ctx, *acct.Password, password)
+	if notHashed(err) {
+		return nil, nil, err
+	}
 	if err != nil {
 		logEvent(ctx, slog.LevelError, "sign_in_failed", u.ID, slog.String("reason", "bad_stored_hash"))
 		return nil, nil, ErrInvalidEmailOrPassword

@@ -177,10 +177,20 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, cur *latch.Session) e
 }
 
 // UpdateUser applies a profile update. ErrNoFieldsToUpdate when u changes
-// nothing.
+// nothing; a VALIDATION_ERROR from CheckName or CheckImage.
 func (s *Service) UpdateUser(ctx context.Context, userID string, u latch.UserUpdate) (*latch.User, error) {
 	if u.Name == nil && u.Image == nil {
 		return nil, ErrNoFieldsToUpdate
+	}
+	if u.Name != nil {
+		if err := CheckName(*u.Name); err != nil {
+			return nil, err
+		}
+	}
+	if u.Image != nil && *u.Image != nil {
+		if err := CheckImage(**u.Image); err != nil {
+			return nil, err
+		}
 	}
 	nu, err := s.Users.UpdateUser(ctx, userID, u, s.now())
 	if err != nil {
@@ -208,14 +218,17 @@ func (s *Service) ChangePassword(ctx context.Context, cur *latch.Session, newPas
 	} else if err != nil {
 		return nil, fmt.Errorf("auth: change password: %w", err)
 	}
-	ok, err := s.hasher().Verify(*acct.Password, currentPassword)
+	ok, err := s.verify(ctx, *acct.Password, currentPassword)
+	if notHashed(err) {
+		return nil, err
+	}
 	if err != nil || !ok {
 		logEvent(ctx, slog.LevelWarn, "change_password_failed", cur.UserID, slog.String("reason", "wrong_password"))
 		return nil, ErrInvalidPassword
 	}
 	// Hashed only once the current password is right: a wrong guess costs
 	// one scrypt, not two.
-	hash, err := s.hasher().Hash(newPassword)
+	hash, err := s.hash(ctx, newPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +269,10 @@ func (s *Service) CheckPassword(ctx context.Context, userID, password string) er
 	} else if err != nil {
 		return fmt.Errorf("auth: verify password: %w", err)
 	}
-	ok, err := s.hasher().Verify(*acct.Password, password)
+	ok, err := s.verify(ctx, *acct.Password, password)
+	if notHashed(err) {
+		return err
+	}
 	if err != nil || !ok {
 		// A stolen session could be used to guess the password here.
 		logEvent(ctx, slog.LevelWarn, "verify_password_failed", userID, slog.String("reason", "wrong_password"))

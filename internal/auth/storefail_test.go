@@ -25,7 +25,7 @@ var errNULRefused = errors.New(`invalid byte sequence for encoding "UTF8": 0x00`
 func pgRefuses(s string) bool { return strings.ContainsRune(s, 0) || !utf8.ValidString(s) }
 
 func (r refusingStore) CreateUser(ctx context.Context, u *latch.User, a *latch.Account) error {
-	if strings.ContainsRune(u.Name, 0) {
+	if pgRefuses(u.Name) {
 		return errNULRefused
 	}
 	return r.UserStore.CreateUser(ctx, u, a)
@@ -57,7 +57,7 @@ func TestStoreRefusalIsNotA500(t *testing.T) {
 	s.Users, s.Sessions = rs, rs
 	ctx := context.Background()
 
-	_, _, err := s.SignUp(ctx, SignUpInput{Name: "nul\x00name", Email: "nul@example.com", Password: "password123", RememberMe: true})
+	_, _, err := s.SignUp(ctx, SignUpInput{Name: "bad\xffname", Email: "nul@example.com", Password: "password123", RememberMe: true})
 	var ae *Error
 	if !errors.As(err, &ae) || !errors.Is(err, ErrFailedToCreateUser) {
 		t.Fatalf("sign-up refused by the store: err = %v, want ErrFailedToCreateUser", err)

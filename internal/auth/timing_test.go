@@ -15,10 +15,15 @@ import (
 	"github.com/latchhq/latch/internal/reqlog"
 )
 
-// TestSignInTimingUnknownVsWrongPassword measures the median time of a
-// failed sign-in for an unknown email and for a wrong password with the
-// real scrypt parameters; both cost one scrypt, so the medians must be
-// close. Skipped under -race and -short (scrypt is 4x slower instrumented).
+// TestSignInTimingUnknownVsWrongPassword measures failed sign-ins for an
+// unknown email and for a wrong password with the real scrypt parameters;
+// both cost one scrypt, so they must take about as long. Measurements are
+// interleaved in pairs and compared as the median of the per-pair ratios,
+// so that load changing during the run hits both alike; a noisy attempt
+// is measured again (at most three attempts): a real difference, such as
+// an unknown email skipping the hash, fails every attempt. Skipped under
+// -race and -short (scrypt is 4x slower instrumented); .ci/run runs it in
+// its step without -race.
 func TestSignInTimingUnknownVsWrongPassword(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("timing measurement needs real scrypt without -race; run: go test -run Timing ./internal/auth/")
@@ -28,7 +33,6 @@ func TestSignInTimingUnknownVsWrongPassword(t *testing.T) {
 	ctx := context.Background()
 	signUp(t, s, "known@example.com", true)
 	const rounds = 9
-	var unknown, wrong []time.Duration
 	measure := func(email string) time.Duration {
 		start := time.Now()
 		_, _, err := s.SignIn(ctx, email, "wrong-password", true)
@@ -39,19 +43,31 @@ func TestSignInTimingUnknownVsWrongPassword(t *testing.T) {
 		return d
 	}
 	measure("warmup@example.com")
-	for range rounds { // interleaved, so that machine load hits both alike
-		unknown = append(unknown, measure("nobody@example.com"))
-		wrong = append(wrong, measure("known@example.com"))
+	var diff float64
+	for attempt := 1; attempt <= 3; attempt++ {
+		var unknown, wrong []time.Duration
+		var ratios []float64
+		for i := range rounds { // interleaved, the order alternating
+			var u, w time.Duration
+			if i%2 == 0 {
+				u, w = measure("nobody@example.com"), measure("known@example.com")
+			} else {
+				w, u = measure("known@example.com"), measure("nobody@example.com")
+			}
+			unknown, wrong = append(unknown, u), append(wrong, w)
+			ratios = append(ratios, float64(u)/float64(w))
+		}
+		slices.Sort(ratios)
+		diff = ratios[len(ratios)/2] - 1
+		t.Logf("attempt %d: sign-in failure medians over %d rounds: unknown email %v, wrong password %v; median ratio unknown/wrong %.3f (difference %.1f%%)",
+			attempt, rounds, median(unknown), median(wrong), 1+diff, 100*diff)
+		// The requirement is 10%; allow 25% so that a loaded CI machine
+		// does not flake, and report the measured figure.
+		if diff <= 0.25 && diff >= -0.25 {
+			return
+		}
 	}
-	mu, mw := median(unknown), median(wrong)
-	diff := float64(mu-mw) / float64(max(mu, mw))
-	t.Logf("sign-in failure medians over %d rounds: unknown email %v, wrong password %v (difference %.1f%%)",
-		rounds, mu, mw, 100*diff)
-	// The requirement is 10%; allow 25% in the assertion so that a loaded
-	// CI machine does not flake, and report the measured figure.
-	if diff > 0.25 || diff < -0.25 {
-		t.Fatalf("medians differ by %.1f%%: enumeration by timing possible", 100*diff)
-	}
+	t.Fatalf("unknown email and wrong password differ by %.1f%% in three attempts: enumeration by timing possible", 100*diff)
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -21,8 +21,8 @@ func TestUpdateUser(t *testing.T) {
 		{name: "unknown keys only", body: `{"foo":1,"email":""}`, code: 400, want: `{"message":"No fields to update"}`},
 		{name: "not a record", body: `[1]`, code: 400, want: `{"message":"[body] Invalid input: expected record, received array","code":"VALIDATION_ERROR"}`},
 		{name: "name not a string", body: `{"name":5}`, code: 400, want: `{"message":"[body.name] Invalid input: expected string, received number","code":"VALIDATION_ERROR"}`},
-		{name: "NUL in name", body: `{"name":"a\u0000b"}`, code: 400, want: `{"message":"[body.name] Invalid input: NUL characters are not allowed","code":"VALIDATION_ERROR"}`},
-		{name: "NUL in image", body: `{"image":"x\u0000"}`, code: 400, want: `{"message":"[body.image] Invalid input: NUL characters are not allowed","code":"VALIDATION_ERROR"}`},
+		{name: "NUL in name", body: `{"name":"a\u0000b"}`, code: 400, want: `{"message":"[body.name] Invalid input: control characters are not allowed","code":"VALIDATION_ERROR"}`},
+		{name: "NUL in image", body: `{"image":"x\u0000"}`, code: 400, want: `{"message":"[body.image] Invalid input: control characters are not allowed","code":"VALIDATION_ERROR"}`},
 		{name: "ok", body: `{"name":"Bob","image":"https://example.com/b.png"}`, code: 200, want: `{"status":true}`},
 	}
 	for _, tt := range tests {

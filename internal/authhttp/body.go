@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/latchhq/latch/internal/auth"
@@ -218,6 +219,9 @@ func checkField(f field, v any) []string {
 		s, ok := v.(string)
 		if !ok {
 			return []string{at + "Invalid input: expected string, received " + typeName(v)}
+		}
+		if f.kind == kEmail && auth.PasswordLength(s) > auth.MaxEmailLength {
+			return []string{at + "Too big: expected string to have <=" + strconv.Itoa(auth.MaxEmailLength) + " characters"}
 		}
 		if f.kind == kEmail && !auth.ValidEmail(s) {
 			return []string{at + "Invalid email address"}

@@ -3,7 +3,6 @@ package authhttp
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
@@ -254,9 +253,6 @@ func handleUpdateUser(c *call) error {
 			return &auth.Error{Status: http.StatusBadRequest, Code: errValidator,
 				Message: "[body.name] Invalid input: expected string, received " + typeName(v)}
 		}
-		if err := noNUL("name", s); err != nil {
-			return err
-		}
 		upd.Name = &s
 	}
 	if v, ok := obj["image"]; ok {
@@ -265,9 +261,6 @@ func handleUpdateUser(c *call) error {
 			var none *string
 			upd.Image = &none
 		case string:
-			if err := noNUL("image", x); err != nil {
-				return err
-			}
 			p := &x
 			upd.Image = &p
 		default:
@@ -280,17 +273,6 @@ func handleUpdateUser(c *call) error {
 	}
 	c.setSessionCookie(c.sess.Token, nil)
 	return c.reply(statusResponse{true})
-}
-
-// noNUL refuses a profile string with a NUL character: PostgreSQL cannot
-// store one (Better Auth answers 500 there), and a value must not be
-// accepted on one backend and fail on the other.
-func noNUL(key, v string) error {
-	if strings.IndexByte(v, 0) < 0 {
-		return nil
-	}
-	return &auth.Error{Status: http.StatusBadRequest, Code: errValidator,
-		Message: "[body." + key + "] Invalid input: NUL characters are not allowed"}
 }
 
 func handleChangePassword(c *call) error {

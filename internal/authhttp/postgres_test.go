@@ -38,15 +38,15 @@ func TestPostgresRefusedInputIsNot500(t *testing.T) {
 		want string
 	}{
 		{name: "sign-up NUL name", path: "sign-up/email", body: `{"name":"a\u0000b","email":"n1@example.com","password":"password123"}`,
-			code: 422, want: `{"message":"Failed to create user","code":"FAILED_TO_CREATE_USER"}`},
+			code: 400, want: `{"message":"[body.name] Invalid input: control characters are not allowed","code":"VALIDATION_ERROR"}`},
 		{name: "sign-up NUL image", path: "sign-up/email", body: `{"name":"a","image":"\u0000","email":"n2@example.com","password":"password123"}`,
-			code: 422, want: `{"message":"Failed to create user","code":"FAILED_TO_CREATE_USER"}`},
+			code: 400, want: `{"message":"[body.image] Invalid input: control characters are not allowed","code":"VALIDATION_ERROR"}`},
 		{name: "sign-in NUL password", path: "sign-in/email", body: `{"email":"pg@example.com","password":"\u0000"}`,
 			code: 401, want: `{"message":"Invalid email or password","code":"INVALID_EMAIL_OR_PASSWORD"}`},
 		{name: "revoke-session NUL token", path: "revoke-session", body: `{"token":"\u0000"}`,
 			code: 200, want: `{"status":true}`},
 		{name: "update-user NUL name", path: "update-user", body: `{"name":"\u0000"}`,
-			code: 400, want: `{"message":"[body.name] Invalid input: NUL characters are not allowed","code":"VALIDATION_ERROR"}`},
+			code: 400, want: `{"message":"[body.name] Invalid input: control characters are not allowed","code":"VALIDATION_ERROR"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,4 +69,9 @@ func TestPostgresRefusedInputIsNot500(t *testing.T) {
 	if r := e.do("GET", "/api/auth/get-session", "", cookie(tok)); r.code != 200 || !strings.Contains(r.body, `"email":"pg@example.com"`) {
 		t.Fatalf("session lost after the refused requests: %d %s", r.code, r.body)
 	}
+}
+
+// TestPostgresProfileFieldRules is TestProfileFieldRules on PostgreSQL.
+func TestPostgresProfileFieldRules(t *testing.T) {
+	checkProfileRules(t, newPostgresEnv(t))
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
+	"github.com/latchhq/latch/internal/httpsec"
 	"github.com/latchhq/latch/internal/reqlog"
 	"github.com/latchhq/latch/token"
 )
@@ -92,7 +93,8 @@ type Server struct {
 	// Now is the clock of the JWT reuse window; nil means time.Now.
 	Now func() time.Time
 	// MaxBodyBytes limits request bodies (zero: DefaultMaxBodyBytes);
-	// larger bodies get 413 PAYLOAD_TOO_LARGE.
+	// larger bodies get 413 PAYLOAD_TOO_LARGE. The routes that hash a
+	// password (httpsec.PasswordPaths) take at most PasswordBodyBytes.
 	MaxBodyBytes int64
 
 	jwts jwtCache // recently signed JWTs (see jwtReuse)
@@ -104,6 +106,11 @@ func (s *Server) now() time.Time {
 	}
 	return time.Now()
 }
+
+// PasswordBodyBytes limits the bodies of the routes that hash a password:
+// room for every field at its cap, JSON-escaped, not for padding that a
+// queued request would hold while it waits for a hash slot.
+const PasswordBodyBytes = 8 << 10
 
 var errPostGetSession = &auth.Error{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
 	Message: "POST method requires deferSessionRefresh to be enabled in session config"}
@@ -180,6 +187,7 @@ func (s *Server) Handler() http.Handler {
 			// deferSessionRefresh, which Latch does not offer.
 			w.Header().Set("Cache-Control", "no-store")
 			w.Header().Set("Pragma", "no-cache")
+			w.Header().Add("Vary", "Cookie")
 			writeJSON(w, http.StatusMethodNotAllowed, errorBody(errPostGetSession))
 			return
 		}
@@ -187,8 +195,12 @@ func (s *Server) Handler() http.Handler {
 			w.WriteHeader(http.StatusNotFound)
 			return
 		}
+		// Answers carry tokens, JWTs and user data, or say that there
+		// are none for this cookie: no cache may keep or share them.
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Add("Vary", "Cookie")
 		c := &call{s: s, w: w, r: r, jar: &jar{secure: secure}, body: undefined, guard: guard,
-			formLogin: p == "/sign-in/email" || p == "/sign-up/email"}
+			formLogin: p == "/sign-in/email" || p == "/sign-up/email", hashes: httpsec.HashesPassword(p)}
 		c.ctx = auth.WithClient(r.Context(), auth.Client{IP: s.clientIP(r), UserAgent: latin1(r.Header.Get("User-Agent"))})
 		err := c.prepare(rt)
 		if err == nil {
@@ -275,6 +287,7 @@ type call struct {
 	guard     http.Handler
 	guarded   bool
 	formLogin bool // sign-in/up: guard after validation when no Cookie
+	hashes    bool // one of httpsec.PasswordPaths: small body limit
 	// session and user, once resolved by requireSession.
 	sess *latch.Session
 	user *latch.User
@@ -289,6 +302,9 @@ func (c *call) prepare(rt route) error {
 		limit := c.s.MaxBodyBytes
 		if limit <= 0 {
 			limit = DefaultMaxBodyBytes
+		}
+		if c.hashes {
+			limit = min(limit, PasswordBodyBytes)
 		}
 		b, err := readBody(c.w, c.r, limit, rt.media)
 		if err != nil {
@@ -363,26 +379,34 @@ var errUnavailable = &auth.Error{Status: http.StatusServiceUnavailable, Code: "S
 const RetryAfterSeconds = "5"
 
 // fail writes err as Better Auth's error envelope: it is the one place
-// that maps errors to statuses in this package. latch.ErrUnavailable and
-// deadline errors (the store timed out) are 503 with Retry-After; other
+// that maps errors to statuses in this package. latch.ErrUnavailable
+// (which a store's own timeout wraps) is 503 with Retry-After; other
 // errors that are not *auth.Error are logged and answered with 500 and
 // an empty body.
 func (c *call) fail(err error) {
 	var ae *auth.Error
-	if errors.Is(err, latch.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, latch.ErrUnavailable) {
 		c.s.logger(c.ctx).Warn("auth request failed: backing service unavailable", "path", c.r.URL.Path, "error", err.Error())
 		c.finish()
 		c.w.Header().Set("Retry-After", RetryAfterSeconds)
 		writeJSON(c.w, errUnavailable.Status, errorBody(errUnavailable))
 		return
 	}
-	if !errors.As(err, &ae) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// The request ended before its password was hashed (the client
+		// went away): nobody reads this answer, and it is not a fault.
+		c.s.logger(c.ctx).Debug("auth request abandoned before hashing", "path", c.r.URL.Path)
+		ae = auth.ErrBusy
+	} else if !errors.As(err, &ae) {
 		c.s.logger(c.ctx).Error("auth request failed", "path", c.r.URL.Path, "error", err.Error())
 		c.finish()
 		c.w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
 	c.finish()
+	if ae == auth.ErrBusy {
+		c.w.Header().Set("Retry-After", "1")
+	}
 	writeJSON(c.w, ae.Status, errorBody(ae))
 }
 

@@ -23,9 +23,32 @@ const (
 // Better Auth.
 const NoTrustedIPKey = "no-trusted-ip"
 
-// AuthRule returns the limit Better Auth applies by default to a path
-// relative to the auth base path ("/sign-in/email"):
-//   - paths starting with /sign-in, /sign-up, /change-password or
+// PasswordPaths are the auth paths (relative to the base path) whose
+// handlers hash a password, or may: each costs one scrypt run (32 MiB,
+// tens of milliseconds of CPU), so they share the strict 3 per 10 s rule,
+// a small body limit and the bounded hash queue. A route that hashes a
+// password must be listed here.
+var PasswordPaths = []string{
+	"/sign-up/email", "/sign-in/email", "/change-password", "/verify-password",
+	"/reset-password", "/set-password", "/delete-user",
+}
+
+// HashesPassword reports whether the auth path p (relative to the base
+// path, cleaned) is one of PasswordPaths.
+func HashesPassword(p string) bool {
+	for _, x := range PasswordPaths {
+		if p == x {
+			return true
+		}
+	}
+	return false
+}
+
+// AuthRule returns the limit Latch applies to a path relative to the auth
+// base path ("/sign-in/email"), Better Auth's defaults plus PasswordPaths:
+//   - PasswordPaths (stricter than Better Auth, which limits
+//     /verify-password, /reset-password and /delete-user at 100 per 10 s)
+//     and paths starting with /sign-in, /sign-up, /change-password or
 //     /change-email: 3 per 10 s;
 //   - /request-password-reset, /send-verification-email, paths starting
 //     with /forget-password, /email-otp/send-verification-otp and
@@ -33,7 +56,7 @@ const NoTrustedIPKey = "no-trusted-ip"
 //   - everything else, GET /get-session included: 100 per 10 s.
 func AuthRule(p string) (max int, window time.Duration) {
 	switch {
-	case strings.HasPrefix(p, "/sign-in"), strings.HasPrefix(p, "/sign-up"),
+	case HashesPassword(p), strings.HasPrefix(p, "/sign-in"), strings.HasPrefix(p, "/sign-up"),
 		strings.HasPrefix(p, "/change-password"), strings.HasPrefix(p, "/change-email"):
 		return 3, 10 * time.Second
 	case p == "/request-password-reset", p == "/send-verification-email",

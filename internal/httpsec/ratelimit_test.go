@@ -26,6 +26,11 @@ func TestAuthRule(t *testing.T) {
 		{"/sign-up/email", 3, 10 * time.Second},
 		{"/change-password", 3, 10 * time.Second},
 		{"/change-email", 3, 10 * time.Second},
+		// Every route that hashes a password (stricter than Better Auth).
+		{"/verify-password", 3, 10 * time.Second},
+		{"/reset-password", 3, 10 * time.Second},
+		{"/set-password", 3, 10 * time.Second},
+		{"/delete-user", 3, 10 * time.Second},
 		{"/request-password-reset", 3, time.Minute},
 		{"/send-verification-email", 3, time.Minute},
 		{"/forget-password", 3, time.Minute},

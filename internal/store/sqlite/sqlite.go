@@ -86,8 +86,9 @@ func IDTypes(f latch.IDFormat) sqlutil.IDTypes {
 	return sqlutil.IDTypes{PK: "text not null primary key", FK: "text"}
 }
 
-// Open opens (creating when needed) the database file at path, creating
-// its parent directory, and applies the migrations, with random ids.
+// Open opens (creating when needed, with mode 0600) the database file at
+// path, creating its parent directory (0700), and applies the migrations,
+// with random ids.
 func Open(ctx context.Context, path string) (*DB, error) {
 	return OpenFormat(ctx, path, latch.IDRandom)
 }
@@ -103,6 +104,14 @@ func OpenFormat(ctx context.Context, path string, ids latch.IDFormat) (*DB, erro
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("sqlite: create data directory: %w", err)
 		}
+	}
+	// The file holds session tokens: create it for its owner only (SQLite
+	// would use 0644 minus the umask). SQLite gives the -wal and -shm
+	// files the mode of the database file. An existing file keeps its mode.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("sqlite: create database file: %w", err)
+	} else if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("sqlite: create database file: %w", err)
 	}
 	base := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(%s)",
 		path, BusyTimeout.Milliseconds(), Synchronous)

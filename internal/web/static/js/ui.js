@@ -180,8 +180,20 @@ export function safeNext(next) {
     return '/';
   }
   if (url.origin !== location.origin) return '/';
-  if (url.pathname === '/login' || url.pathname === '/register') return '/';
-  return url.pathname + url.search + url.hash;
+  // Dot segments and backslashes are resolved by the parser, so "/.//evil"
+  // or "/..//evil" become the path "//evil", which location.assign would
+  // read as another host. Only a path starting with one "/" followed by
+  // something other than "/" or "\" (also when percent-decoded) may go.
+  const path = url.pathname;
+  let decoded;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return '/';
+  }
+  if (/^\/[/\\]/.test(path) || /^\/[/\\]/.test(decoded) || !path.startsWith('/')) return '/';
+  if (path === '/login' || path === '/register') return '/';
+  return path + url.search + url.hash;
 }
 
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
