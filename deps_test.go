@@ -75,6 +75,7 @@ func TestImportDirection(t *testing.T) {
 		{pkg: "internal/mail/smtptest", allowed: nil}, // imported only by _test.go files
 		{pkg: "internal/httpapi", allowed: []string{".", "internal/tasks", "token", "token/tokenhttp", "internal/reqlog"}},
 		{pkg: "internal/authhttp", allowed: []string{".", "internal/auth", "internal/httpsec", "token", "internal/reqlog"}},
+		{pkg: "internal/metrics", allowed: []string{"."}},
 		{pkg: "cmd/latch", allowed: []string{"*"}},
 		{pkg: "cmd/latchload", allowed: nil},
 		{pkg: "cmd/latchbench", allowed: nil},
@@ -119,6 +120,18 @@ func TestImportDirection(t *testing.T) {
 			}
 			if !ok {
 				t.Errorf("%s imports %s, against the import rules", r, ir)
+			}
+		}
+	}
+}
+
+// TestPrometheusOnlyInMetrics keeps the Prometheus client in one package
+// (style.md: other packages report through small hooks).
+func TestPrometheusOnlyInMetrics(t *testing.T) {
+	for _, p := range listPackages(t) {
+		for _, imp := range p.imports {
+			if strings.HasPrefix(imp, "github.com/prometheus/") && rel(p.path) != "internal/metrics" {
+				t.Errorf("%s imports %s: only internal/metrics may import the Prometheus client", rel(p.path), imp)
 			}
 		}
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test: builds latch, starts it on a fresh SQLite (or $DATABASE_URL) database with rate limits
 # off, and measures it from a second process (cmd/latchload) on loopback. Bounded in time and count.
-#   scripts/load.sh [-duration 10s] [-concurrency 8] [-scenarios ok,signin,get-session,tasks]
+#   scripts/load.sh [-duration 10s] [-concurrency 8] [-scenarios ok,signin,get-session,tasks,create,mixed]
+# At the end it prints the server's peak resident memory (VmHWM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -15,3 +16,4 @@ LATCH_DATA_DIR="$tmp/data" PORT=$port LATCH_HOST=127.0.0.1 LATCH_RATE_LIMIT=fals
 pid=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 "$tmp/latchload" -url "http://127.0.0.1:$port" "$@"
+echo "server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status 2>/dev/null || echo '?')"

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/latchhq/latch/internal/metrics"
 	"github.com/latchhq/latch/internal/redis"
 	"github.com/latchhq/latch/internal/reqlog"
 )
@@ -25,6 +26,7 @@ type app struct {
 	closers []func()
 	redis   *redis.Client // nil without REDIS_URL
 	stop    []func()      // background work to end on Close
+	metrics *metrics.Metrics
 }
 
 // RedisStats returns the Redis counters (errors, fallbacks, up) for

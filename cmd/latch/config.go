@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	netmail "net/mail"
 	"net/netip"
 	"net/url"
@@ -66,6 +67,8 @@ var settings = []setting{
 	{"LATCH_LOG_FORMAT", "auto", "json, text, or auto (json unless stderr is a terminal)"},
 	{"LATCH_LOG_REQUESTS", "true", "false: log only failed requests (4xx/5xx)"},
 	{"LATCH_SHUTDOWN_TIMEOUT", "20s", "how long shutdown waits for requests in flight"},
+	{"LATCH_DB_TIMEOUT", "5s", "PostgreSQL only: longest wait for one database call (pool wait included); past it the request answers 503 with Retry-After"},
+	{"LATCH_METRICS_ADDR", "", "host:port of a second listener serving only GET /metrics (Prometheus), e.g. 127.0.0.1:9090; empty: no metrics endpoint"},
 }
 
 // Config is the parsed configuration of the latch command.
@@ -110,6 +113,8 @@ type Config struct {
 	LogFormat       string
 	LogRequests     bool
 	ShutdownTimeout time.Duration
+	DBTimeout       time.Duration
+	MetricsAddr     string
 	// Now is the one clock every component is given (time.Now; tests may
 	// replace it before wiring).
 	Now func() time.Time
@@ -253,6 +258,15 @@ func readConfig(r *envReader) *Config {
 	}
 	c.LogRequests = r.boolean("LATCH_LOG_REQUESTS")
 	c.ShutdownTimeout = r.duration("LATCH_SHUTDOWN_TIMEOUT", 0, 10*time.Minute)
+	c.DBTimeout = r.duration("LATCH_DB_TIMEOUT", 100*time.Millisecond, 5*time.Minute)
+	c.MetricsAddr = r.str("LATCH_METRICS_ADDR")
+	if c.MetricsAddr != "" {
+		if _, p, err := net.SplitHostPort(c.MetricsAddr); err != nil || p == "" {
+			r.bad("LATCH_METRICS_ADDR", "want host:port (e.g. 127.0.0.1:9090), got %q", c.MetricsAddr)
+		} else if c.MetricsAddr == c.Addr {
+			r.bad("LATCH_METRICS_ADDR", "must differ from the public address %s", c.Addr)
+		}
+	}
 	return c
 }
 

@@ -45,6 +45,18 @@ func serve(ctx context.Context, cfg *Config, secret string, log *slog.Logger, ln
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.MetricsAddr != "" {
+		ms, err := startMetricsServer(cfg.MetricsAddr, a.metrics.Handler(), log)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on LATCH_METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			ms.stop(sctx)
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("latch listening", "addr", ln.Addr().String(), "url", cfg.BaseURL.String(),

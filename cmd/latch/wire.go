@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/latchhq/latch"
 	"github.com/latchhq/latch/internal/auth"
@@ -36,7 +37,18 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, store: st, storeKind: kind}
+	// PostgreSQL calls are bounded so that an unreachable or hung server
+	// gives fast 503s. SQLite is a local file that cannot go away: its
+	// calls wait (behind the single writer, under load) without a bound.
+	if ts, ok := st.(interface{ SetTimeout(time.Duration) }); ok {
+		if cfg.Postgres {
+			ts.SetTimeout(cfg.DBTimeout)
+		} else {
+			ts.SetTimeout(-1)
+		}
+	}
+	m := newMetrics(st, kind)
+	a := &app{cfg: cfg, log: log, store: st, storeKind: kind, metrics: m}
 	var users latch.UserStore = st
 	var sessions latch.SessionStore = st
 	if cfg.RedisURL != "" {
@@ -44,6 +56,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 			a.Close()
 			return nil, fmt.Errorf("%w: REDIS_URL: %w", errConfig, err)
 		}
+		addRedisMetrics(m, a.redis)
 		rs := redis.NewStore(a.redis, st, st, auth.DefaultExpiresIn)
 		rs.Now = cfg.Now
 		users, sessions = rs, rs
@@ -72,7 +85,8 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	}
 	var remote token.Verifier
 	if cfg.JWKSURL != "" {
-		r, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Now: cfg.Now}, verifyOptions(cfg)...)
+		jwksClient := &http.Client{Transport: m.JWKSTransport(nil)}
+		r, err := tokenhttp.NewRemoteJWKS(cfg.JWKSURL, tokenhttp.RemoteJWKSOptions{Now: cfg.Now, Client: jwksClient}, verifyOptions(cfg)...)
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("%w: LATCH_JWKS_URL: %w", errConfig, err)
@@ -80,6 +94,7 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		remote = r
 	}
 	svc := auth.New(users, sessions)
+	svc.Events = m
 	svc.IDs = cfg.IDFormat
 	svc.Now = cfg.Now
 	if err := a.wireMail(svc, secret); err != nil {
@@ -106,15 +121,18 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	}
 
 	clientIP := httpsec.ClientIP{Header: cfg.IPHeader, TrustedProxies: cfg.TrustedProxies}
-	var limiter latch.RateLimiter
+	// One limiter (shared through Redis when configured, this process's
+	// own while Redis is down); each use is counted under its own label.
+	var authLimiter, taskLimiter latch.RateLimiter
 	if cfg.RateLimit {
 		mem := ratelimit.New()
 		mem.Now = cfg.Now
-		limiter = mem
+		var limiter latch.RateLimiter = mem
 		if a.redis != nil {
-			// Shared by every instance; this process's own while Redis is down.
 			limiter = redis.NewLimiter(a.redis, mem)
 		}
+		authLimiter = m.CountLimiter("auth", limiter)
+		taskLimiter = m.CountLimiter("tasks", limiter)
 	}
 
 	authSrv := &authhttp.Server{
@@ -135,16 +153,16 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		authSrv.Tokens, authSrv.Keys = ring, ring
 	}
 	var authH http.Handler = authSrv.Handler()
-	if limiter != nil {
-		authH = httpsec.AuthRateLimit(limiter, clientIP, authhttp.BasePath)(authH)
+	if authLimiter != nil {
+		authH = httpsec.AuthRateLimit(authLimiter, clientIP, authhttp.BasePath)(authH)
 	}
 	// Rate limiting counts every request, refused ones included, as
 	// Better Auth does; CORS answers preflights before anything else.
 	authH = httpsec.CORS(origins)(authH)
 
 	apiSrv := &httpapi.Server{Tasks: st, Verifier: verifier, TaskRateLimit: cfg.TaskRateLimit, Logger: log, Now: cfg.Now}
-	if limiter != nil {
-		apiSrv.Limiter = limiter
+	if taskLimiter != nil {
+		apiSrv.Limiter = taskLimiter
 	}
 	apiH := httpsec.CORS(origins)(apiSrv.Handler())
 
@@ -161,7 +179,11 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	if cfg.BaseURL.Scheme == "https" {
 		h = httpsec.StrictTransportSecurity(httpsec.HSTSMaxAge)(h)
 	}
-	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(h)
+	// The metrics middleware must hand the mux the request it was given
+	// (HSTS passes it on as is): the mux that serves it records its pattern
+	// there (see routeLabel). /metrics itself is served only on
+	// LATCH_METRICS_ADDR (see serve).
+	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(m.Middleware(routeLabel())(h))
 	return a, nil
 }
 

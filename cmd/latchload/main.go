@@ -34,17 +34,33 @@ func main() {
 }
 
 type result struct {
-	name     string
-	n        int64
-	errs     int64
-	elapsed  time.Duration
-	p50, p99 time.Duration
+	Name      string        `json:"name"`
+	N         int64         `json:"n"`
+	Errs      int64         `json:"errors"`     // transport errors and unexpected statuses
+	Status5xx int64         `json:"status_5xx"` // answers with a 5xx status
+	Elapsed   time.Duration `json:"elapsed_ns"`
+	P50       time.Duration `json:"p50_ns"`
+	P99       time.Duration `json:"p99_ns"`
+	ReqPerSec float64       `json:"req_per_s"`
+	FirstErr  string        `json:"first_error,omitempty"`
 }
 
 func (r result) String() string {
-	return fmt.Sprintf("%-12s %8.1f req/s  n=%-6d errors=%-4d p50=%-10s p99=%s",
-		r.name, float64(r.n)/r.elapsed.Seconds(), r.n, r.errs, r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond))
+	s := fmt.Sprintf("%-12s %8.1f req/s  n=%-6d errors=%-4d 5xx=%-4d p50=%-10s p99=%s",
+		r.Name, r.ReqPerSec, r.N, r.Errs, r.Status5xx, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond))
+	if r.FirstErr != "" {
+		s += "  first error: " + r.FirstErr
+	}
+	return s
 }
+
+// statusError is an answer with an unexpected status.
+type statusError struct {
+	method, url string
+	status      int
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("%s %s: %d", e.method, e.url, e.status) }
 
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("latchload", flag.ContinueOnError)
@@ -52,7 +68,8 @@ func run(args []string, out io.Writer) error {
 	dur := fs.Duration("duration", 10*time.Second, "duration of each scenario (max 2m)")
 	conc := fs.Int("concurrency", 8, "concurrent clients (max 256)")
 	max := fs.Int64("max", 200000, "maximum requests per scenario")
-	scenarios := fs.String("scenarios", "ok,signin,get-session,tasks", "comma-separated scenarios (ok = GET /api/auth/ok, the HTTP baseline)")
+	scenarios := fs.String("scenarios", "ok,signin,get-session,tasks", "comma-separated scenarios: ok (GET /api/auth/ok, the HTTP baseline), signin, get-session, tasks (list), create (task create), mixed (task reads and writes: 50% list, 20% get, 20% create, 10% toggle)")
+	asJSON := fs.Bool("json", false, "print one JSON object per scenario")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -108,11 +125,26 @@ func run(args []string, out io.Writer) error {
 			do = func(c *http.Client) error {
 				return send(c, http.MethodGet, *base+"/api/"+signin.User.ID+"/tasks?limit=20", nil, jwt)
 			}
+		case "create":
+			tasks := *base + "/api/" + signin.User.ID + "/tasks"
+			do = func(c *http.Client) error {
+				return send(c, http.MethodPost, tasks, []byte(`{"title":"load","description":"created by latchload"}`), jwt)
+			}
+		case "mixed":
+			var err error
+			if do, err = mixed(client, *base+"/api/"+signin.User.ID+"/tasks", jwt); err != nil {
+				return err
+			}
 		default:
 			return fmt.Errorf("unknown scenario %q", sc)
 		}
 		r := measure(sc, client, *conc, *dur, *max, do)
-		fmt.Fprintln(out, r)
+		if *asJSON {
+			b, _ := json.Marshal(r)
+			fmt.Fprintln(out, string(b))
+		} else {
+			fmt.Fprintln(out, r)
+		}
 	}
 	return nil
 }
@@ -120,7 +152,8 @@ func run(args []string, out io.Writer) error {
 func measure(name string, c *http.Client, conc int, dur time.Duration, max int64, do func(*http.Client) error) result {
 	ctx, cancel := context.WithTimeout(context.Background(), dur)
 	defer cancel()
-	var n, errs atomic.Int64
+	var n, errs, fives atomic.Int64
+	var firstErr atomic.Value
 	lat := make([][]time.Duration, conc)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -130,6 +163,11 @@ func measure(name string, c *http.Client, conc int, dur time.Duration, max int64
 				t0 := time.Now()
 				if err := do(c); err != nil {
 					errs.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+					var se *statusError
+					if errors.As(err, &se) && se.status >= 500 {
+						fives.Add(1)
+					}
 				}
 				lat[i] = append(lat[i], time.Since(t0))
 			}
@@ -142,10 +180,14 @@ func measure(name string, c *http.Client, conc int, dur time.Duration, max int64
 		all = append(all, l...)
 	}
 	slices.Sort(all)
-	r := result{name: name, n: int64(len(all)), errs: errs.Load(), elapsed: elapsed}
+	r := result{Name: name, N: int64(len(all)), Errs: errs.Load(), Status5xx: fives.Load(), Elapsed: elapsed,
+		ReqPerSec: float64(len(all)) / elapsed.Seconds()}
+	if fe, ok := firstErr.Load().(string); ok {
+		r.FirstErr = fe
+	}
 	if len(all) > 0 {
-		r.p50 = all[len(all)/2]
-		r.p99 = all[len(all)*99/100]
+		r.P50 = all[len(all)/2]
+		r.P99 = all[len(all)*99/100]
 	}
 	return r
 }
@@ -167,8 +209,8 @@ func send(c *http.Client, method, u string, body []byte, bearer string) error {
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s %s: %s", method, u, resp.Status)
+	if resp.StatusCode/100 != 2 {
+		return &statusError{method: method, url: u, status: resp.StatusCode}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unicode/utf16"
 
 	"golang.org/x/crypto/scrypt"
@@ -55,14 +56,49 @@ func PasswordLength(s string) int {
 // same.
 var scryptSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 
-// scryptRuns counts scrypt computations that got a slot (for tests).
-var scryptRuns atomic.Int64
+// scryptRuns counts scrypt computations that got a slot; scryptWaiting
+// and scryptWaitNanos describe the queue in front of scryptSlots (see
+// PasswordHashStats).
+var (
+	scryptRuns      atomic.Int64
+	scryptWaiting   atomic.Int64
+	scryptWaitNanos atomic.Int64
+)
+
+// HashStats is a snapshot of the password-hash queue, for metrics.
+type HashStats struct {
+	Waiting   int           // callers waiting for a slot
+	Running   int           // hashes being computed
+	Slots     int           // hashes that may run at once
+	Runs      int64         // hashes computed since start
+	WaitTotal time.Duration // time callers spent waiting for a slot since start
+}
+
+// PasswordHashStats returns the current state of the scrypt queue shared
+// by every Service in the process.
+func PasswordHashStats() HashStats {
+	return HashStats{
+		Waiting:   int(scryptWaiting.Load()),
+		Running:   len(scryptSlots),
+		Slots:     cap(scryptSlots),
+		Runs:      scryptRuns.Load(),
+		WaitTotal: time.Duration(scryptWaitNanos.Load()),
+	}
+}
 
 // scryptKey derives the 64-byte key over the NFKC-normalised password with
 // salt (the salt's bytes exactly as given: Better Auth passes the hex
 // string itself).
 func scryptKey(password string, salt []byte) ([]byte, error) {
-	scryptSlots <- struct{}{}
+	select {
+	case scryptSlots <- struct{}{}:
+	default:
+		scryptWaiting.Add(1)
+		start := time.Now()
+		scryptSlots <- struct{}{}
+		scryptWaitNanos.Add(int64(time.Since(start)))
+		scryptWaiting.Add(-1)
+	}
 	defer func() { <-scryptSlots }()
 	scryptRuns.Add(1)
 	return scrypt.Key([]byte(norm.NFKC.String(password)), salt, ScryptN, ScryptR, ScryptP, ScryptKeyLen)

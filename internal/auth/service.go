@@ -114,6 +114,38 @@ type Service struct {
 	VerificationFloor time.Duration
 
 	pending sync.WaitGroup
+	// Events, when set, receives the outcome of every sign-up, sign-in
+	// and sign-out (for metrics).
+	Events Events
+}
+
+// Events receives the outcome of sign-up, sign-in and sign-out attempts.
+// event is "sign_up", "sign_in" or "sign_out"; outcome is "success",
+// "invalid_credentials" (wrong email or password), "rejected" (any other
+// Better Auth error: invalid input, email taken) or "error" (a store or
+// internal failure). Implementations must be safe for concurrent use and
+// fast (they run on the request path).
+type Events interface {
+	AuthEvent(event, outcome string)
+}
+
+// observe reports the outcome of event to s.Events, judged from err.
+func (s *Service) observe(event string, err error) {
+	if s.Events == nil {
+		return
+	}
+	outcome := "success"
+	var ae *Error
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrInvalidEmailOrPassword):
+		outcome = "invalid_credentials"
+	case errors.As(err, &ae) && !errors.Is(err, latch.ErrUnavailable):
+		outcome = "rejected"
+	default:
+		outcome = "error"
+	}
+	s.Events.AuthEvent(event, outcome)
 }
 
 // New returns a Service with Better Auth's defaults.
@@ -223,6 +255,12 @@ type SignUpInput struct {
 // ErrUserAlreadyExists (422), ErrFailedToCreateUser (422, wrapping the
 // store error) when the store refuses the user, or a store error.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *latch.Session, error) {
+	u, sess, err := s.signUp(ctx, in)
+	s.observe("sign_up", err)
+	return u, sess, err
+}
+
+func (s *Service) signUp(ctx context.Context, in SignUpInput) (*latch.User, *latch.Session, error) {
 	if err := CheckName(in.Name); err != nil {
 		return nil, nil, err
 	}
@@ -280,6 +318,10 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*latch.User, *lat
 	if err := s.Users.CreateUser(ctx, u, a); err != nil {
 		if errors.Is(err, latch.ErrConflict) {
 			return nil, nil, ErrUserAlreadyExists
+		}
+		if errors.Is(err, latch.ErrUnavailable) {
+			// The database is down: a 503 to retry, not a 422.
+			return nil, nil, fmt.Errorf("auth: sign-up: %w", err)
 		}
 		// Better Auth answers any other failure to create the user (for
 		// example PostgreSQL refusing a NUL character in the name) with
@@ -354,6 +396,12 @@ type SignInInput struct {
 // an unverified user gets ErrEmailNotVerified (after the password check)
 // and a fresh verification email.
 func (s *Service) SignInWith(ctx context.Context, in SignInInput) (*latch.User, *latch.Session, error) {
+	u, sess, err := s.signInWith(ctx, in)
+	s.observe("sign_in", err)
+	return u, sess, err
+}
+
+func (s *Service) signInWith(ctx context.Context, in SignInInput) (*latch.User, *latch.Session, error) {
 	email, password, rememberMe := in.Email, in.Password, in.RememberMe
 	if !ValidEmail(email) {
 		logEvent(ctx, slog.LevelWarn, "sign_in_failed", "", slog.String("reason", "invalid_email"))

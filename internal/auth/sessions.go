@@ -94,8 +94,10 @@ func (s *Service) SignOut(ctx context.Context, token string) {
 	}
 	if err := s.Sessions.DeleteSession(ctx, "", token); err != nil {
 		logEvent(ctx, slog.LevelError, "sign_out_failed", "", slog.String("error", err.Error()))
+		s.observe("sign_out", err)
 		return
 	}
+	s.observe("sign_out", nil)
 	if sess != nil {
 		s.revoked(sess.ID)
 		logEvent(ctx, slog.LevelInfo, "sign_out", sess.UserID, slog.String("session_id", sess.ID))

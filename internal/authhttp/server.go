@@ -16,6 +16,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -150,6 +151,17 @@ func (s *Server) routes() map[string]route {
 	}
 	lifecycleRoutes(m)
 	return m
+}
+
+// Endpoints returns the paths served under BasePath (e.g. "/sign-in/email"),
+// for metrics labels.
+func Endpoints() []string {
+	var out []string
+	for p := range (&Server{}).routes() {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Handler returns the http.Handler for every path under /api/auth/. An
@@ -364,10 +376,30 @@ func (c *call) checkRedirects() error {
 	return nil
 }
 
-// fail writes err as Better Auth's error envelope. Errors that are not
-// *auth.Error are logged and answered with 500 and an empty body.
+// errUnavailable is the answer while the database (or another backing
+// service) is unreachable or too slow: 503 with Retry-After, so clients
+// and load balancers back off and retry. Better Auth has no such code (it
+// answers 500); the envelope is its own.
+var errUnavailable = &auth.Error{Status: http.StatusServiceUnavailable, Code: "SERVICE_UNAVAILABLE",
+	Message: "Service temporarily unavailable, retry later"}
+
+// RetryAfterSeconds is the Retry-After of 503 answers.
+const RetryAfterSeconds = "5"
+
+// fail writes err as Better Auth's error envelope: it is the one place
+// that maps errors to statuses in this package. latch.ErrUnavailable
+// (which a store's own timeout wraps) is 503 with Retry-After; other
+// errors that are not *auth.Error are logged and answered with 500 and
+// an empty body.
 func (c *call) fail(err error) {
 	var ae *auth.Error
+	if errors.Is(err, latch.ErrUnavailable) {
+		c.s.logger(c.ctx).Warn("auth request failed: backing service unavailable", "path", c.r.URL.Path, "error", err.Error())
+		c.finish()
+		c.w.Header().Set("Retry-After", RetryAfterSeconds)
+		writeJSON(c.w, errUnavailable.Status, errorBody(errUnavailable))
+		return
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		// The request ended before its password was hashed (the client
 		// went away): nobody reads this answer, and it is not a fault.

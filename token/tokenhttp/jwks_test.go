@@ -186,8 +186,8 @@ func TestRemoteJWKSUnavailable(t *testing.T) {
 				t.Fatalf("err = %v, want ErrUnavailable", err)
 			}
 			rec, _ := serve(t, Require(r), "Bearer "+k1.sign("alice"))
-			if rec.Code != http.StatusServiceUnavailable {
-				t.Fatalf("middleware status = %d, want 503", rec.Code)
+			if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+				t.Fatalf("middleware status = %d, Retry-After %q, want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
 			}
 		})
 	}

@@ -20,7 +20,8 @@
 // cookie. A missing or rejected token gets 401 with WWW-Authenticate: Bearer
 // (RFC 6750; error="invalid_token" when a token was sent) and a JSON body
 // {"detail": "..."} that does not say which check failed; when the verifier
-// cannot reach its keys (token.ErrUnavailable) the answer is 503 instead.
+// cannot reach its keys (token.ErrUnavailable) the answer is 503 instead,
+// with Retry-After: 5.
 // Tokens are never logged. Optional lets requests without a bearer token
 // (no Authorization header, or another scheme such as Basic) through as
 // anonymous, but still rejects a bad bearer token.
@@ -169,6 +170,7 @@ func middleware(v token.Verifier, optional bool) func(http.Handler) http.Handler
 			claims, err := v.Verify(r.Context(), tok)
 			if err != nil {
 				if errors.Is(err, token.ErrUnavailable) {
+					w.Header().Set("Retry-After", "5")
 					deny(w, http.StatusServiceUnavailable, "", DetailUnavailable)
 					return
 				}

@@ -12,6 +12,8 @@ var _ latch.KeyStore = (*Store)(nil)
 
 // JWKs implements latch.KeyStore.
 func (s *Store) JWKs(ctx context.Context) ([]latch.JWK, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	rows, err := s.query(ctx, s.r, `SELECT "id", "publicKey", "privateKey", "createdAt", "expiresAt",
 		COALESCE("alg", ''), COALESCE("crv", '') FROM "jwks" ORDER BY "createdAt", "id"`)
 	if err != nil {
@@ -37,6 +39,8 @@ func (s *Store) JWKs(ctx context.Context) ([]latch.JWK, error) {
 // CreateJWK implements latch.KeyStore. With serial ids an empty k.ID is
 // assigned by the database (Better Auth's kid is then "1", "2", ...).
 func (s *Store) CreateJWK(ctx context.Context, k *latch.JWK) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	k.CreatedAt = Norm(k.CreatedAt)
 	var exp any
 	if !k.ExpiresAt.IsZero() {
@@ -50,6 +54,8 @@ func (s *Store) CreateJWK(ctx context.Context, k *latch.JWK) error {
 
 // ExpireJWKs implements latch.KeyStore.
 func (s *Store) ExpireJWKs(ctx context.Context, keep string, at time.Time) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	t := s.t(at)
 	arg, ok := s.idArg(keep)
 	if !ok {
@@ -65,6 +71,8 @@ func (s *Store) ExpireJWKs(ctx context.Context, keep string, at time.Time) error
 
 // DeleteJWKsExpiredBefore implements latch.KeyStore.
 func (s *Store) DeleteJWKsExpiredBefore(ctx context.Context, t time.Time) (int, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	res, err := s.exec(ctx, s.w, s.q(`DELETE FROM "jwks" WHERE "expiresAt" IS NOT NULL AND "expiresAt" < ?`), s.t(t))
 	if err != nil {
 		return 0, s.Err("delete jwks", err)

@@ -39,6 +39,8 @@ func scanSession(r scanner) (*latch.Session, error) {
 // CreateSession implements latch.SessionStore. A session naming a user
 // that does not exist yields ErrNotFound (foreign key).
 func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if err := stamp(&x.CreatedAt, &x.UpdatedAt); err != nil {
 		return s.Err("create session", err)
 	}
@@ -54,6 +56,8 @@ func (s *Store) CreateSession(ctx context.Context, x *latch.Session) error {
 
 // SessionByToken implements latch.SessionStore with one joined query.
 func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Session, *latch.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	var (
 		sr sessionRow
 		ur userRow
@@ -69,6 +73,8 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (*latch.Sessio
 
 // SessionByID implements latch.SessionStore.
 func (s *Store) SessionByID(ctx context.Context, id string) (*latch.Session, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	arg, ok := s.idArg(id)
 	if !ok {
 		return nil, s.Err("session by id", latch.ErrNotFound)
@@ -82,6 +88,8 @@ func (s *Store) SessionByID(ctx context.Context, id string) (*latch.Session, err
 
 // ExtendSession implements latch.SessionStore.
 func (s *Store) ExtendSession(ctx context.Context, token string, expiresAt, now time.Time) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	return s.execOne(ctx, "extend session", `UPDATE "session" SET "expiresAt" = ?, "updatedAt" = ? WHERE "token" = ?`,
 		s.t(expiresAt), s.t(now), token)
 }
@@ -90,6 +98,8 @@ func (s *Store) ExtendSession(ctx context.Context, token string, expiresAt, now 
 // decoding, in Go, so that rows written by Better Auth in any timestamp
 // form it may use are judged correctly.
 func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) ([]latch.Session, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	arg, ok := s.idArg(userID)
 	if !ok {
 		return []latch.Session{}, nil
@@ -119,6 +129,8 @@ func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) 
 
 // DeleteSession implements latch.SessionStore.
 func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	var err error
 	if userID == "" {
 		_, err = s.exec(ctx, s.w, s.q(`DELETE FROM "session" WHERE "token" = ?`), token)
@@ -130,6 +142,8 @@ func (s *Store) DeleteSession(ctx context.Context, userID, token string) error {
 
 // DeleteUserSessions implements latch.SessionStore.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	arg, ok := s.idArg(userID)
 	if !ok {
 		return nil

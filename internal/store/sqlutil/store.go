@@ -61,8 +61,41 @@ type Store struct {
 	d Dialect
 	// ids is the format of user, session, account and key ids ("": random).
 	idFormat latch.IDFormat
+	// Timeout bounds every store call (not migrations): a database that
+	// does not answer in time gives an error wrapping latch.ErrUnavailable
+	// and context.DeadlineExceeded, so that requests fail fast with a 503
+	// instead of piling up. Zero means DefaultTimeout; negative, none.
+	Timeout time.Duration
 
 	stmts stmtCache
+}
+
+// DefaultTimeout is the Store.Timeout used when none is set.
+const DefaultTimeout = 5 * time.Second
+
+// SetTimeout sets Timeout (call it before the store is used).
+func (s *Store) SetTimeout(d time.Duration) { s.Timeout = d }
+
+// bound derives the context of one store call: ctx with Timeout.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := s.Timeout
+	if d == 0 {
+		d = DefaultTimeout
+	}
+	if d < 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// PoolStats returns the statistics of the connection pools, for metrics:
+// one entry "main" when reads and writes share a pool, else "write" and
+// "read".
+func (s *Store) PoolStats() map[string]sql.DBStats {
+	if s.r == s.w {
+		return map[string]sql.DBStats{"main": s.w.Stats()}
+	}
+	return map[string]sql.DBStats{"write": s.w.Stats(), "read": s.r.Stats()}
 }
 
 // New returns a Store writing through w and reading through r (which may
@@ -138,7 +171,9 @@ func (s *Store) Err(op string, err error) error {
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("%s: %w", op, context.Canceled)
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%s: %w", op, context.DeadlineExceeded)
+		// The database did not answer within the store's Timeout (or the
+		// caller's deadline): unavailable, and still a deadline error.
+		return fmt.Errorf("%s: %w: %w", op, latch.ErrUnavailable, context.DeadlineExceeded)
 	}
 	if s.d.Classify != nil {
 		if sentinel := s.d.Classify(err); sentinel != nil {

@@ -35,6 +35,8 @@ func scanTask(r scanner) (*latch.Task, error) {
 
 // CreateTask implements latch.TaskStore.
 func (s *Store) CreateTask(ctx context.Context, t *latch.Task, now time.Time) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	owner, err := s.ownerArg(t.UserID)
 	if err != nil {
 		return s.Err("create task", err)
@@ -52,6 +54,8 @@ func (s *Store) CreateTask(ctx context.Context, t *latch.Task, now time.Time) er
 
 // GetTask implements latch.TaskStore.
 func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Task, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	owner, err := s.ownerArg(userID)
 	if err != nil {
 		return nil, s.Err("get task", err)
@@ -66,6 +70,8 @@ func (s *Store) GetTask(ctx context.Context, userID string, id int64) (*latch.Ta
 
 // UpdateTask implements latch.TaskStore.
 func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch.TaskUpdate, now time.Time) (*latch.Task, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	owner, err := s.ownerArg(userID)
 	if err != nil {
 		return nil, s.Err("update task", err)
@@ -88,6 +94,8 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 // ToggleTask implements latch.TaskStore. The flip happens in one UPDATE
 // statement, so concurrent toggles serialise on the row.
 func (s *Store) ToggleTask(ctx context.Context, userID string, id int64, now time.Time) (*latch.Task, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	owner, err := s.ownerArg(userID)
 	if err != nil {
 		return nil, s.Err("toggle task", err)
@@ -102,6 +110,8 @@ func (s *Store) ToggleTask(ctx context.Context, userID string, id int64, now tim
 
 // DeleteTask implements latch.TaskStore.
 func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	owner, err := s.ownerArg(userID)
 	if err != nil {
 		return s.Err("delete task", err)
@@ -180,6 +190,8 @@ func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 
 // ListTasks implements latch.TaskStore (see ListQuery for the SQL).
 func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskPage, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if _, err := s.ownerArg(f.UserID); err != nil {
 		return nil, s.Err("list tasks", err)
 	}

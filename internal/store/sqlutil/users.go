@@ -80,6 +80,8 @@ func stamp(ts ...*time.Time) error {
 // CreateUser implements latch.UserStore. a may be nil (a user without a
 // credential account).
 func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if err := stamp(&u.CreatedAt, &u.UpdatedAt); err != nil {
 		return s.Err("create user", err)
 	}
@@ -128,6 +130,8 @@ func (s *Store) CreateUser(ctx context.Context, u *latch.User, a *latch.Account)
 
 // UserByID implements latch.UserStore.
 func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	arg, ok := s.idArg(id)
 	if !ok {
 		return nil, s.Err("user by id", latch.ErrNotFound)
@@ -141,6 +145,8 @@ func (s *Store) UserByID(ctx context.Context, id string) (*latch.User, error) {
 
 // UserByEmail implements latch.UserStore.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*latch.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	u, err := scanUser(s.queryRow(ctx, s.r, s.q(`SELECT `+userCols+` FROM "user" WHERE "email" = ?`), email))
 	if err != nil {
 		return nil, s.Err("user by email", err)
@@ -150,6 +156,8 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*latch.User, err
 
 // UpdateUser implements latch.UserStore.
 func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, now time.Time) (*latch.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	arg, ok := s.idArg(id)
 	if !ok {
 		return nil, s.Err("update user", latch.ErrNotFound)
@@ -186,6 +194,8 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u latch.UserUpdate, n
 // that a database created by Better Auth (whose schema may lack Latch's
 // task trigger) loses nothing half-way.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	arg, ok := s.idArg(id)
 	if !ok {
 		return s.Err("delete user", latch.ErrNotFound)
@@ -214,6 +224,8 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 
 // CredentialAccount implements latch.UserStore.
 func (s *Store) CredentialAccount(ctx context.Context, userID string) (*latch.Account, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	arg, ok := s.idArg(userID)
 	if !ok {
 		return nil, s.Err("credential account", latch.ErrNotFound)
@@ -228,6 +240,8 @@ func (s *Store) CredentialAccount(ctx context.Context, userID string) (*latch.Ac
 
 // SetPassword implements latch.UserStore.
 func (s *Store) SetPassword(ctx context.Context, userID, hash string, now time.Time) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	arg, ok := s.idArg(userID)
 	if !ok {
 		return s.Err("set password", latch.ErrNotFound)
