@@ -187,12 +187,17 @@ type latchSetup struct {
 	cookie, bearer func(*http.Request)
 }
 
-func setupLatch(base string) (*latchSetup, error) {
+// signUp registers the benchmark user on the auth server at base.
+func signUp(base string) (*http.Response, error) {
 	body := `{"name":"Bench","email":"bench@example.com","password":"bench-password-1"}`
 	req, _ := http.NewRequest(http.MethodPost, base+"/api/auth/sign-up/email", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Origin", base)
-	resp, err := http.DefaultClient.Do(req)
+	return http.DefaultClient.Do(req)
+}
+
+func setupLatch(base string) (*latchSetup, error) {
+	resp, err := signUp(base)
 	if err != nil {
 		return nil, err
 	}
@@ -204,13 +209,8 @@ func setupLatch(base string) (*latchSetup, error) {
 	if err := json.NewDecoder(resp.Body).Decode(&su); err != nil || resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("latch sign-up: %d %v", resp.StatusCode, err)
 	}
-	cookies := resp.Cookies()
-	s := &latchSetup{userID: su.User.ID, cookie: func(r *http.Request) {
-		for _, c := range cookies {
-			r.AddCookie(c)
-		}
-	}}
-	req, _ = http.NewRequest(http.MethodGet, base+"/api/auth/token", nil)
+	s := &latchSetup{userID: su.User.ID, cookie: withCookies(resp.Cookies())}
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/auth/token", nil)
 	s.cookie(req)
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
@@ -239,11 +239,7 @@ func setupLatch(base string) (*latchSetup, error) {
 // setupBetterAuth signs a user up on the real Better Auth and returns its
 // session cookie.
 func setupBetterAuth(base string) (func(*http.Request), error) {
-	body := `{"name":"Bench","email":"bench@example.com","password":"bench-password-1"}`
-	req, _ := http.NewRequest(http.MethodPost, base+"/api/auth/sign-up/email", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Origin", base)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := signUp(base)
 	if err != nil {
 		return nil, err
 	}
@@ -251,10 +247,14 @@ func setupBetterAuth(base string) (func(*http.Request), error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("better-auth sign-up: %d", resp.StatusCode)
 	}
-	cookies := resp.Cookies()
+	return withCookies(resp.Cookies()), nil
+}
+
+// withCookies returns a request decorator that sends cookies.
+func withCookies(cookies []*http.Cookie) func(*http.Request) {
 	return func(r *http.Request) {
 		for _, c := range cookies {
 			r.AddCookie(c)
 		}
-	}, nil
+	}
 }
