@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/latchhq/latch"
 )
@@ -81,14 +82,7 @@ func (s *Service) sendDeleteConfirmation(ctx context.Context, u *latch.User, cal
 	if err != nil {
 		return err
 	}
-	id, err := newRecordID(s.IDs)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	v := &latch.Verification{ID: id, Identifier: "delete-account-" + tok, Value: u.ID,
-		ExpiresAt: now.Add(orDefault(s.DeleteTokenExpiresIn, DefaultDeleteTokenExpiresIn)), CreatedAt: now, UpdatedAt: now}
-	if err := s.Verifications.CreateVerification(ctx, v); err != nil {
+	if err := s.storeToken(ctx, "delete-account-"+tok, u.ID, orDefault(s.DeleteTokenExpiresIn, DefaultDeleteTokenExpiresIn)); err != nil {
 		return fmt.Errorf("auth: create delete token: %w", err)
 	}
 	if callbackURL == "" {
@@ -156,4 +150,16 @@ func indexByte(s string, c byte) int {
 		}
 	}
 	return -1
+}
+
+// storeToken saves a verification row: identifier names the token, value
+// the user, and it expires after ttl.
+func (s *Service) storeToken(ctx context.Context, identifier, value string, ttl time.Duration) error {
+	id, err := newRecordID(s.IDs)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.Verifications.CreateVerification(ctx, &latch.Verification{ID: id, Identifier: identifier, Value: value,
+		ExpiresAt: now.Add(ttl), CreatedAt: now, UpdatedAt: now})
 }

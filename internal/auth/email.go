@@ -106,14 +106,7 @@ func (s *Service) issueReset(ctx context.Context, u *latch.User, redirectTo stri
 	if err != nil {
 		return err
 	}
-	id, err := newRecordID(s.IDs)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	v := &latch.Verification{ID: id, Identifier: "reset-password:" + tok, Value: u.ID,
-		ExpiresAt: now.Add(orDefault(s.ResetPasswordExpiresIn, DefaultResetPasswordExpiresIn)), CreatedAt: now, UpdatedAt: now}
-	if err := s.Verifications.CreateVerification(ctx, v); err != nil {
+	if err := s.storeToken(ctx, "reset-password:"+tok, u.ID, orDefault(s.ResetPasswordExpiresIn, DefaultResetPasswordExpiresIn)); err != nil {
 		return fmt.Errorf("auth: create reset token: %w", err)
 	}
 	cb := ""
