@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/latchhq/latch/token"
 	"io"
 	"net/http"
 	"net/url"
@@ -305,8 +306,21 @@ func TestMailDeleteAccount(t *testing.T) {
 						t.Fatal("a session survived the deletion")
 					}
 				}
-				code, _, data = call(t, "GET", tasks, jwt, nil)
-				if code != 200 || !bytes.Contains(data, []byte(`"total":0`)) {
+				// The deleted session's JWT is refused (session binding);
+				// a token without sid shows that the tasks are gone.
+				if code, _, data := call(t, "GET", tasks, jwt, nil); code != 401 {
+					t.Fatalf("the deleted session's JWT: %d %s, want 401", code, data)
+				}
+				hs, err := newTokens(ts.Config, ts.Secret)
+				if err != nil {
+					t.Fatal(err)
+				}
+				noSID, err := hs.Sign(token.Claims{Subject: uid})
+				if err != nil {
+					t.Fatal(err)
+				}
+				code, _, data = call(t, "GET", tasks, noSID, nil)
+				if code != 200 || string(bytes.TrimSpace(data)) != "[]" {
 					t.Fatalf("tasks after deletion: %d %s", code, data)
 				}
 				if code, _, _ := signIn(t, ts, "gone@example.com", "correct horse battery"); code != 401 {
