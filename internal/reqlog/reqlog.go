@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -50,6 +51,29 @@ func Logger(ctx context.Context) *slog.Logger {
 		return in.log()
 	}
 	return slog.Default()
+}
+
+// secretPathPrefixes are paths whose remainder is a credential (the
+// emailed password-reset link carries its token in the path): the access
+// log writes the prefix and "{token}" instead.
+var secretPathPrefixes = []string{"/api/auth/reset-password/"}
+
+// maxLoggedPath bounds the path written to the log, so that a long
+// request line cannot bloat it.
+const maxLoggedPath = 512
+
+// LogPath is the form of a request path written to the log: credentials
+// in the path redacted, at most maxLoggedPath bytes.
+func LogPath(p string) string {
+	for _, pre := range secretPathPrefixes {
+		if len(p) > len(pre) && strings.HasPrefix(p, pre) {
+			return pre + "{token}"
+		}
+	}
+	if len(p) > maxLoggedPath {
+		return p[:maxLoggedPath] + "…"
+	}
+	return p
 }
 
 // Header is the response (and accepted request) header carrying the id.
@@ -143,7 +167,7 @@ func Middleware(base *slog.Logger, quiet bool) func(http.Handler) http.Handler {
 					if p == http.ErrAbortHandler {
 						panic(p)
 					}
-					in.log().Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
+					in.log().Error("panic serving request", "method", r.Method, "path", LogPath(r.URL.Path), "panic", p)
 					if rec.status == 0 {
 						w.Header().Set("Content-Type", "application/json")
 						w.WriteHeader(http.StatusInternalServerError)
@@ -157,7 +181,7 @@ func Middleware(base *slog.Logger, quiet bool) func(http.Handler) http.Handler {
 				base.LogAttrs(r.Context(), slog.LevelInfo, "request",
 					slog.String("request_id", id),
 					slog.String("method", r.Method),
-					slog.String("path", r.URL.Path),
+					slog.String("path", LogPath(r.URL.Path)),
 					slog.Int("status", rec.status),
 					slog.Int("bytes", rec.bytes),
 					slog.Duration("duration", time.Since(start)),

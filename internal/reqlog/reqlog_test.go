@@ -139,3 +139,23 @@ func TestRequestLoggerLazy(t *testing.T) {
 		t.Errorf("log = %s", got)
 	}
 }
+
+// TestLogPathRedacts: a reset token in the path and an over-long path never
+// reach the log.
+func TestLogPathRedacts(t *testing.T) {
+	var buf bytes.Buffer
+	h := Middleware(slog.New(slog.NewJSONHandler(&buf, nil)), false)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	for _, p := range []string{"/api/auth/reset-password/EdTtUeCIFOP0cGSraJixP2aA", "/" + strings.Repeat("a", 5000)} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
+	}
+	got := buf.String()
+	if strings.Contains(got, "EdTtUeCIFOP0cGSraJixP2aA") || !strings.Contains(got, `"/api/auth/reset-password/{token}"`) {
+		t.Errorf("reset token logged: %s", got)
+	}
+	if strings.Contains(got, strings.Repeat("a", maxLoggedPath+1)) {
+		t.Error("an over-long path was logged whole")
+	}
+	if LogPath("/api/auth/reset-password/") != "/api/auth/reset-password/" || LogPath("/api/1/tasks") != "/api/1/tasks" {
+		t.Error("LogPath changed a path without a credential")
+	}
+}
