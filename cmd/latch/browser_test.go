@@ -297,11 +297,16 @@ func (b *browserTab) clientChecksMatchAPI() {
 
 // TestBrowserRateLimitWait: with Better Auth's limits on (3 sign-in attempts
 // per 10 s), an attempt past the limit shows how long to wait and blocks the
-// button. The first three attempts come from plain HTTP, in parallel, while
-// the browser starts.
+// button. The first three attempts come from plain HTTP, in parallel, once
+// the browser is on the page.
 func TestBrowserRateLimitWait(t *testing.T) {
 	exe := chromiumPath(t)
 	ts := startTestServer(t, map[string]string{"LATCH_RATE_LIMIT": "true"})
+	// The browser is up and on the page before the first attempt, so that
+	// the fourth attempt lands inside the 10 s window even when Chromium
+	// starts slowly (under -race, on a loaded machine).
+	b := newBrowserTab(t, startBrowser(t, exe), ts.URL)
+	b.open("/login")
 	var wg sync.WaitGroup
 	statuses := make([]int, 3)
 	for i := range statuses {
@@ -323,8 +328,6 @@ func TestBrowserRateLimitWait(t *testing.T) {
 			statuses[i] = resp.StatusCode
 		})
 	}
-	b := newBrowserTab(t, startBrowser(t, exe), ts.URL)
-	b.open("/login")
 	wg.Wait()
 	for i, st := range statuses {
 		if st != http.StatusUnauthorized {
