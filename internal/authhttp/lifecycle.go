@@ -239,15 +239,8 @@ func handleSendVerificationEmail(c *call) error {
 }
 
 func handleVerifyEmail(c *call) error {
-	tok, err := c.query("token", true)
+	tok, cb, err := c.tokenAndCallback()
 	if err != nil {
-		return err
-	}
-	cb, err := c.query("callbackURL", false)
-	if err != nil {
-		return err
-	}
-	if err := c.checkQueryCallback(cb); err != nil {
 		return err
 	}
 	if _, err := c.resolveSession(); err != nil {
@@ -322,15 +315,8 @@ func handleDeleteUser(c *call) error {
 }
 
 func handleDeleteUserCallback(c *call) error {
-	tok, err := c.query("token", true)
+	tok, cb, err := c.tokenAndCallback()
 	if err != nil {
-		return err
-	}
-	cb, err := c.query("callbackURL", false)
-	if err != nil {
-		return err
-	}
-	if err := c.checkQueryCallback(cb); err != nil {
 		return err
 	}
 	ok, err := c.resolveSession()
@@ -349,4 +335,16 @@ func handleDeleteUserCallback(c *call) error {
 		return c.redirect(cb)
 	}
 	return c.reply(deleteResponse{true, auth.DeletedMessage})
+}
+
+// tokenAndCallback reads the emailed link's token and its checked
+// callbackURL from the query (the GET routes the mail links open).
+func (c *call) tokenAndCallback() (tok, cb string, err error) {
+	if tok, err = c.query("token", true); err != nil {
+		return "", "", err
+	}
+	if cb, err = c.query("callbackURL", false); err != nil {
+		return "", "", err
+	}
+	return tok, cb, c.checkQueryCallback(cb)
 }
