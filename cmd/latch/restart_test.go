@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -159,20 +160,27 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestKillDuringSQLiteWrites kills a `latch serve` process with SIGKILL
-// while 16 clients create tasks on SQLite: every task whose create got a
-// 201 survives and PRAGMA integrity_check is ok.
-func TestKillDuringSQLiteWrites(t *testing.T) {
-	faultTests(t)
-	dir := t.TempDir()
+// startServeChild runs `latch serve` (this test binary acting as the
+// command) on a free loopback port over SQLite, with env added to a test
+// configuration, and returns its base URL once /readyz answers 200. The
+// process is killed at cleanup.
+func startServeChild(t *testing.T, env map[string]string) (string, *exec.Cmd, *syncBuffer) {
+	t.Helper()
 	port := freePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	e := map[string]string{
+		killChildEnv: "1", "PORT": fmt.Sprint(port), "LATCH_HOST": "127.0.0.1", "BETTER_AUTH_URL": base,
+		"BETTER_AUTH_SECRET": "child-test-secret-0123456789abcdef0123456789", "LATCH_DATA_DIR": t.TempDir(),
+		"LATCH_RATE_LIMIT": "false", "LATCH_LOG_LEVEL": "warn", "DATABASE_URL": "", "REDIS_URL": "",
+	}
+	maps.Copy(e, env)
 	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Env = append(os.Environ(), killChildEnv+"=1", fmt.Sprintf("PORT=%d", port), "LATCH_HOST=127.0.0.1",
-		"BETTER_AUTH_URL="+base, "BETTER_AUTH_SECRET=kill-test-secret-0123456789abcdef0123456789",
-		"LATCH_DATA_DIR="+dir, "LATCH_RATE_LIMIT=false", "LATCH_LOG_LEVEL=warn", "DATABASE_URL=")
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd.Env = os.Environ()
+	for k, v := range e {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +191,7 @@ func TestKillDuringSQLiteWrites(t *testing.T) {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				break
+				return base, cmd, logs
 			}
 		}
 		if time.Now().After(deadline) {
@@ -191,6 +199,15 @@ func TestKillDuringSQLiteWrites(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// TestKillDuringSQLiteWrites kills a `latch serve` process with SIGKILL
+// while 16 clients create tasks on SQLite: every task whose create got a
+// 201 survives and PRAGMA integrity_check is ok.
+func TestKillDuringSQLiteWrites(t *testing.T) {
+	faultTests(t)
+	dir := t.TempDir()
+	base, cmd, logs := startServeChild(t, map[string]string{"LATCH_DATA_DIR": dir})
 	uid, _, jwt := signUp(t, &testServer{URL: base}, "kill@example.com")
 	w := &writer{}
 	stop := make(chan struct{})

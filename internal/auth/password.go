@@ -12,7 +12,6 @@ import (
 	"time"
 	"unicode/utf16"
 
-	"golang.org/x/crypto/scrypt"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -101,7 +100,7 @@ func scryptKey(password string, salt []byte) ([]byte, error) {
 	}
 	defer func() { <-scryptSlots }()
 	scryptRuns.Add(1)
-	return scrypt.Key([]byte(norm.NFKC.String(password)), salt, ScryptN, ScryptR, ScryptP, ScryptKeyLen)
+	return scryptDerive(norm.NFKC.String(password), salt)
 }
 
 // HashPassword hashes password exactly as Better Auth does: 16 random bytes
