@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 )
 
@@ -19,11 +21,29 @@ func cmdServe(ctx context.Context, args []string, env map[string]string, stderr 
 	if err != nil {
 		return err
 	}
+	tuneGC()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	return serve(ctx, cfg, secret, log, ln)
+}
+
+// DefaultGCPercent is the garbage collector's target that `latch serve`
+// sets when the GOGC environment variable is not set. Latch's live heap is
+// a few MiB (scrypt's 32 MiB buffers live outside it, see
+// internal/auth/scryptbuf.go), so at Go's default of 100 the collector
+// runs every few MiB of request garbage; 400 makes it run a quarter as
+// often, for 10–20% less CPU per request on the hot paths (README,
+// Performance), while the heap stays in the tens of MiB. GOGC and
+// GOMEMLIMIT, when set, are obeyed as usual.
+const DefaultGCPercent = 400
+
+// tuneGC sets DefaultGCPercent unless GOGC is set.
+func tuneGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(DefaultGCPercent)
+	}
 }
 
 // serve runs the server on ln until ctx is cancelled, then shuts down

@@ -74,6 +74,22 @@ func (s *server) cpu() time.Duration {
 	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
 }
 
+// peakRSS returns the process's peak resident set size in bytes (VmHWM),
+// 0 where /proc has none.
+func (s *server) peakRSS() int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
 // request builds one request of a scenario.
 type request func() (*http.Request, error)
 
@@ -234,6 +250,19 @@ func setupLatch(base string) (*latchSetup, error) {
 		}
 	}
 	return s, nil
+}
+
+// signIn is the benchmark user's email sign-in on the auth server at base
+// (each one hashes the password with scrypt and creates a session).
+func signIn(base string) request {
+	body := `{"email":"bench@example.com","password":"bench-password-1"}`
+	return func() (*http.Request, error) {
+		r, err := post(base+"/api/auth/sign-in/email", nil, body)()
+		if err == nil {
+			r.Header.Set("Origin", base)
+		}
+		return r, err
+	}
 }
 
 // setupBetterAuth signs a user up on the real Better Auth and returns its

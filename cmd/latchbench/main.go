@@ -59,6 +59,20 @@ type options struct {
 	nodeDir     string
 	latchBin    string
 	databaseURL string
+	latchEnv    envList
+}
+
+// envList is a repeatable KEY=VALUE flag.
+type envList []string
+
+func (e *envList) String() string { return strings.Join(*e, " ") }
+
+func (e *envList) Set(v string) error {
+	if !strings.Contains(v, "=") {
+		return fmt.Errorf("want KEY=VALUE, got %q", v)
+	}
+	*e = append(*e, v)
+	return nil
 }
 
 func run(args []string, out io.Writer) error {
@@ -70,6 +84,7 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&o.nodeDir, "node-dir", "test/node", "directory of the Node test packages (ba-server.mjs)")
 	fs.StringVar(&o.latchBin, "latch", "", "latch binary to run (default: go build ./cmd/latch)")
 	fs.StringVar(&o.databaseURL, "database-url", "", "DATABASE_URL for Latch (default: a fresh SQLite file)")
+	fs.Var(&o.latchEnv, "latch-env", "KEY=VALUE added to Latch's environment (repeatable), e.g. GOGC=100 to compare with the default")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -126,6 +141,7 @@ func run(args []string, out io.Writer) error {
 	if o.databaseURL != "" {
 		lc.Env = append(lc.Env, "DATABASE_URL="+o.databaseURL)
 	}
+	lc.Env = append(lc.Env, o.latchEnv...)
 	lt, err := start("latch", lc, latchURL+"/healthz")
 	if err != nil {
 		return err
@@ -165,13 +181,16 @@ func run(args []string, out io.Writer) error {
 		{name: "latch get-session", srv: lt, req: get(latchURL+"/api/auth/get-session", lat.cookie)},
 		{name: "latch task list (20)", srv: lt, req: get(latchURL+"/api/"+lat.userID+"/tasks?limit=20", lat.bearer)},
 		{name: "latch task create", srv: lt, req: post(latchURL+"/api/"+lat.userID+"/tasks", lat.bearer, `{"title":"bench task"}`)},
+		{name: "latch sign-in", srv: lt, req: signIn(latchURL)},
 	}
 	if ba != nil {
 		cookie, err := setupBetterAuth(baURL)
 		if err != nil {
 			return err
 		}
-		scenarios = append(scenarios, scenario{name: "better-auth get-session", srv: ba, req: get(baURL+"/api/auth/get-session", cookie)})
+		scenarios = append(scenarios,
+			scenario{name: "better-auth get-session", srv: ba, req: get(baURL+"/api/auth/get-session", cookie)},
+			scenario{name: "better-auth sign-in", srv: ba, req: signIn(baURL)})
 	}
 	results := map[string]result{}
 	fmt.Fprintf(out, "%-26s %10s %10s %10s %14s %8s\n", "scenario", "req/s", "p50", "p99", "server CPU/req", "errors")
@@ -182,6 +201,11 @@ func run(args []string, out io.Writer) error {
 			r.p99.Round(time.Microsecond), r.cpuPerReq(), r.errors)
 	}
 	printRatios(out, results)
+	fmt.Fprintf(out, "\nlatch peak RSS %d MiB", lt.peakRSS()>>20)
+	if ba != nil {
+		fmt.Fprintf(out, ", Better Auth peak RSS %d MiB", ba.peakRSS()>>20)
+	}
+	fmt.Fprintln(out)
 	return nil
 }
 
@@ -197,6 +221,9 @@ func printRatios(out io.Writer, r map[string]result) {
 			line += fmt.Sprintf(", req/s %5.1f× Better Auth's get-session", x.rps()/ba.rps())
 		}
 		fmt.Fprintln(out, line)
+	}
+	if si, basi := r["latch sign-in"], r["better-auth sign-in"]; haveBA && basi.rps() > 0 {
+		fmt.Fprintf(out, "%-26s req/s %5.2f× Better Auth's sign-in (the same scrypt parameters)\n", "latch sign-in", si.rps()/basi.rps())
 	}
 }
 

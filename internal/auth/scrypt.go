@@ -1,9 +1,11 @@
 // The scrypt core below is golang.org/x/crypto/scrypt's (Copyright 2012
 // The Go Authors, BSD-style licence, see that module's LICENSE file),
 // specialised to Better Auth's parameters and changed in one way: the
-// 32 MiB working buffer comes from a pool instead of a fresh allocation,
-// so that a server under a sign-in flood holds about one buffer per hash
-// slot instead of a heap of finished hashes' garbage waiting for the GC.
+// 32 MiB working buffer comes from a free list of buffers mapped outside
+// the Go heap (scryptbuf.go) instead of a fresh heap allocation, so that a
+// server under a sign-in flood holds one buffer per running hash instead
+// of a heap of finished hashes' garbage waiting for the GC, and the GC's
+// pacing sees only the small heap of ordinary requests.
 
 package auth
 
@@ -12,21 +14,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"math/bits"
-	"sync"
 )
 
 // scryptBlockWords is the size of one scrypt block (128*r bytes) in uint32s.
 const scryptBlockWords = 32 * ScryptR
-
-// scryptBufs holds working buffers: V (N blocks) followed by XY (two
-// blocks). smix writes every word of V before reading it and XY is
-// loaded from B first, so a reused buffer needs no clearing. The pool
-// drops idle buffers at garbage collections, so a quiet server gives the
-// memory back.
-var scryptBufs = sync.Pool{New: func() any {
-	b := make([]uint32, scryptBlockWords*(ScryptN+2))
-	return &b
-}}
 
 // scryptDerive is scrypt(password, salt, ScryptN, ScryptR, ScryptP,
 // ScryptKeyLen), the same bytes as x/crypto/scrypt.Key with those
@@ -36,13 +27,12 @@ func scryptDerive(password string, salt []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	buf := scryptBufs.Get().(*[]uint32)
-	v := (*buf)[:scryptBlockWords*ScryptN]
-	xy := (*buf)[scryptBlockWords*ScryptN:]
+	buf := getScryptBuf()
+	v, xy := buf.words[:scryptBlockWords*ScryptN], buf.words[scryptBlockWords*ScryptN:]
 	for i := range ScryptP {
 		smix(b[i*4*scryptBlockWords:], v, xy)
 	}
-	scryptBufs.Put(buf)
+	putScryptBuf(buf)
 	return pbkdf2.Key(sha256.New, password, b, 1, ScryptKeyLen)
 }
 

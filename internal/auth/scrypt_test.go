@@ -39,14 +39,14 @@ func TestScryptMatchesXCrypto(t *testing.T) {
 	}
 }
 
-// TestScryptReusesBuffer checks that a hash after the first allocates
-// far less than scrypt's 32 MiB working buffer: the memory bound of a
-// server under a sign-in flood depends on it. (sync.Pool drops items at
-// random under -race, so the check runs without it, as in CI's second
-// step.)
+// TestScryptReusesBuffer checks that a hash allocates far less than
+// scrypt's 32 MiB working buffer on the Go heap: the memory bound of a
+// server under a sign-in flood, and the GC's pacing, depend on it. (Run
+// without -race, as in CI's second step, like the other allocation
+// checks.)
 func TestScryptReusesBuffer(t *testing.T) {
 	if raceEnabled {
-		t.Skip("sync.Pool drops items at random under -race")
+		t.Skip("allocation check: without -race")
 	}
 	if _, err := scryptDerive("warm", []byte("up")); err != nil {
 		t.Fatal(err)
@@ -87,4 +87,43 @@ func BenchmarkScryptDerive(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestScryptBuffersBounded checks the free list: buffers released past
+// maxIdleScryptBufs are given back, and concurrent hashes each get their
+// own buffer (the results stay right under -race).
+func TestScryptBuffersBounded(t *testing.T) {
+	const n = maxIdleScryptBufs + 2
+	want, err := scrypt.Key([]byte("pw"), []byte("salt"), ScryptN, ScryptR, ScryptP, ScryptKeyLen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bufs []scryptBuf
+	for range n {
+		bufs = append(bufs, getScryptBuf())
+	}
+	for _, b := range bufs {
+		putScryptBuf(b)
+	}
+	scryptBufs.mu.Lock()
+	idle := len(scryptBufs.idle)
+	scryptBufs.mu.Unlock()
+	if idle != maxIdleScryptBufs {
+		t.Fatalf("%d idle buffers after releasing %d, want %d", idle, n, maxIdleScryptBufs)
+	}
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			got, err := scryptDerive("pw", []byte("salt"))
+			if err == nil && !bytes.Equal(got, want) {
+				err = fmt.Errorf("concurrent hash = %x, want %x", got, want)
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
 }

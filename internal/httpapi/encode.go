@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -16,7 +18,9 @@ import (
 
 // writeTasks writes a JSON array of tasks.
 func writeTasks(w http.ResponseWriter, status int, ts []latch.Task) {
-	b := make([]byte, 0, 64+len(ts)*256)
+	buf := getBuf()
+	defer putBuf(buf)
+	b := slices.Grow((*buf)[:0], 64+len(ts)*256)
 	b = append(b, '[')
 	for i := range ts {
 		if i > 0 {
@@ -26,6 +30,22 @@ func writeTasks(w http.ResponseWriter, status int, ts []latch.Task) {
 	}
 	b = append(b, ']', '\n')
 	writeBody(w, status, b)
+	*buf = b
+}
+
+// bufs holds answer buffers: ResponseWriter.Write copies the body, so a
+// buffer is free again once it returns. Buffers over maxPooledBuf are left
+// to the garbage collector, so one huge page does not stay pinned.
+var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+const maxPooledBuf = 64 << 10
+
+func getBuf() *[]byte { return bufs.Get().(*[]byte) }
+
+func putBuf(b *[]byte) {
+	if cap(*b) <= maxPooledBuf {
+		bufs.Put(b)
+	}
 }
 
 // writeTask writes one task.

@@ -21,16 +21,24 @@ type querier interface {
 }
 
 func scanTask(r scanner) (*latch.Task, error) {
+	var t latch.Task
+	if err := scanTaskInto(r, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// scanTaskInto scans a task row into t.
+func scanTaskInto(r scanner, t *latch.Task) error {
 	var (
-		t        latch.Task
 		done     Bool
 		cre, upd Time
 	)
 	if err := r.Scan(&t.ID, &t.UserID, &t.Title, &t.Description, &done, &cre, &upd); err != nil {
-		return nil, err
+		return err
 	}
 	t.Completed, t.CreatedAt, t.UpdatedAt = bool(done), cre.T, upd.T
-	return &t, nil
+	return nil
 }
 
 // CreateTask implements latch.TaskStore.
@@ -196,7 +204,10 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 		return nil, s.Err("list tasks", err)
 	}
 	lq := s.BuildList(f)
-	page := &latch.TaskPage{Tasks: []latch.Task{}, Total: -1}
+	// The page holds at most Limit+1 rows (one more says there is a next
+	// page); the capacity is capped so that a huge limit costs nothing
+	// until rows arrive.
+	page := &latch.TaskPage{Tasks: make([]latch.Task, 0, min(lq.Limit+1, 101)), Total: -1}
 
 	// Only a listing that asks for Total counts the matching rows; both
 	// statements then run in one read-only snapshot so that Total agrees
@@ -226,11 +237,10 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 	}
 	defer rows.Close()
 	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
+		page.Tasks = append(page.Tasks, latch.Task{})
+		if err := scanTaskInto(rows, &page.Tasks[len(page.Tasks)-1]); err != nil {
 			return nil, s.Err("list tasks", err)
 		}
-		page.Tasks = append(page.Tasks, *t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.Err("list tasks", err)
