@@ -123,3 +123,39 @@ func TestNormalizeURL(t *testing.T) {
 		})
 	}
 }
+
+// TestStatementsArePrepared: hot queries are parsed once per connection,
+// not on every call: after many GetTask and ListTasks calls on one
+// connection, the server holds one prepared statement for each query and
+// has not prepared one per call.
+func TestStatementsArePrepared(t *testing.T) {
+	u := freshSchema(t)
+	db, err := Open(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.pool.SetMaxOpenConns(1) // every call on the same connection
+	ctx := context.Background()
+	tk := &latch.Task{UserID: "u", Title: "t"}
+	if err := db.CreateTask(ctx, tk, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	const calls = 50
+	for range calls {
+		if _, err := db.GetTask(ctx, "u", tk.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ListTasks(ctx, latch.TaskFilter{UserID: "u", Limit: 20}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := db.pool.QueryRow(`SELECT count(*) FROM pg_prepared_statements`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || n >= calls {
+		t.Fatalf("%d prepared statements on the connection after %d calls of two queries; want a few (one per query)", n, calls)
+	}
+	t.Logf("%d prepared statements after %d calls", n, 2*calls)
+}
