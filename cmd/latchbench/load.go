@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -120,6 +121,8 @@ type scenario struct {
 	name string
 	srv  *server
 	req  request
+	// conc, when set, replaces options.concurrency.
+	conc int
 }
 
 type result struct {
@@ -141,6 +144,9 @@ func (r result) cpuPerReq() float64 {
 // run sends requests from o.concurrency keep-alive connections for
 // o.duration; any status other than 2xx counts as an error.
 func (sc scenario) run(ctx context.Context, o options) result {
+	if sc.conc > 0 {
+		o.concurrency = sc.conc
+	}
 	tr := &http.Transport{MaxIdleConnsPerHost: o.concurrency, MaxConnsPerHost: o.concurrency}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
@@ -201,6 +207,7 @@ func (sc scenario) loop(ctx context.Context, client *http.Client, workers int, u
 type latchSetup struct {
 	userID         string
 	cookie, bearer func(*http.Request)
+	taskIDs        []int64
 }
 
 // signUp registers the benchmark user on the auth server at base.
@@ -244,10 +251,13 @@ func setupLatch(base string) (*latchSetup, error) {
 		if err != nil {
 			return nil, err
 		}
+		var t struct{ ID int64 }
+		err = json.NewDecoder(resp.Body).Decode(&t)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			return nil, fmt.Errorf("create task: %d", resp.StatusCode)
+		if resp.StatusCode != http.StatusCreated || err != nil {
+			return nil, fmt.Errorf("create task: %d %v", resp.StatusCode, err)
 		}
+		s.taskIDs = append(s.taskIDs, t.ID)
 	}
 	return s, nil
 }
@@ -284,6 +294,29 @@ func withCookies(cookies []*http.Cookie) func(*http.Request) {
 	return func(r *http.Request) {
 		for _, c := range cookies {
 			r.AddCookie(c)
+		}
+	}
+}
+
+// mixed is the mixed task traffic of one user: 60% list (20 tasks), 20%
+// toggle of one of the first tasks, 20% create, so the table grows while
+// it is read.
+func (l *latchSetup) mixed(base string) request {
+	tasks := base + "/api/" + l.userID + "/tasks"
+	list, create := get(tasks+"?limit=20", l.bearer), post(tasks, l.bearer, `{"title":"mixed task"}`)
+	return func() (*http.Request, error) {
+		switch n := rand.IntN(10); {
+		case n < 6:
+			return list()
+		case n < 8:
+			id := l.taskIDs[rand.IntN(len(l.taskIDs))]
+			r, err := http.NewRequest(http.MethodPatch, fmt.Sprintf("%s/%d/complete", tasks, id), nil)
+			if err == nil {
+				l.bearer(r)
+			}
+			return r, err
+		default:
+			return create()
 		}
 	}
 }

@@ -60,6 +60,25 @@ type options struct {
 	latchBin    string
 	databaseURL string
 	latchEnv    envList
+	// baseline is a second latch binary measured beside the first (a
+	// before/after comparison in one run).
+	baseline string
+	// only, when not empty, selects scenarios by name prefix.
+	only     []string
+	mixedCon int
+}
+
+// want reports whether the scenario named name is selected.
+func (o options) want(name string) bool {
+	if len(o.only) == 0 {
+		return true
+	}
+	for _, p := range o.only {
+		if strings.Contains(name, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // envList is a repeatable KEY=VALUE flag.
@@ -85,8 +104,17 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&o.latchBin, "latch", "", "latch binary to run (default: go build ./cmd/latch)")
 	fs.StringVar(&o.databaseURL, "database-url", "", "DATABASE_URL for Latch (default: a fresh SQLite file)")
 	fs.Var(&o.latchEnv, "latch-env", "KEY=VALUE added to Latch's environment (repeatable), e.g. GOGC=100 to compare with the default")
+	fs.StringVar(&o.baseline, "baseline", "", "a second latch binary (e.g. built from an older commit) measured beside the first, with the same scenarios")
+	scen := fs.String("scenarios", "", "comma-separated parts of scenario names to run (e.g. get-session,mixed); default all")
+	fs.IntVar(&o.mixedCon, "mixed-concurrency", 256, "connections of the mixed scenario (60% list, 20% toggle, 20% create; max 256)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *scen != "" {
+		o.only = strings.Split(*scen, ",")
+	}
+	if o.mixedCon < 1 || o.mixedCon > 256 {
+		return errors.New("mixed-concurrency must be in [1, 256]")
 	}
 	if o.duration <= 0 || o.duration > 2*time.Minute || o.concurrency < 1 || o.concurrency > 256 {
 		return errors.New("duration must be in (0, 2m], concurrency in [1, 256]")
@@ -132,19 +160,30 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 
-	port = freePort()
-	latchURL := "http://127.0.0.1:" + port
-	lc := exec.Command(o.latchBin, "serve")
-	lc.Env = append(os.Environ(), "PORT="+port, "LATCH_HOST=127.0.0.1", "BETTER_AUTH_URL="+latchURL,
-		"BETTER_AUTH_SECRET=latchbench-secret-0123456789abcdef0123456789", "LATCH_DATA_DIR="+filepath.Join(tmp, "data"),
-		"LATCH_RATE_LIMIT=false", "LATCH_LOG_REQUESTS=false", "LATCH_LOG_LEVEL=warn")
-	if o.databaseURL != "" {
-		lc.Env = append(lc.Env, "DATABASE_URL="+o.databaseURL)
+	startLatch := func(name, bin string) (*server, string, error) {
+		port := freePort()
+		url := "http://127.0.0.1:" + port
+		lc := exec.Command(bin, "serve")
+		lc.Env = append(os.Environ(), "PORT="+port, "LATCH_HOST=127.0.0.1", "BETTER_AUTH_URL="+url,
+			"BETTER_AUTH_SECRET=latchbench-secret-0123456789abcdef0123456789", "LATCH_DATA_DIR="+filepath.Join(tmp, name+"-data"),
+			"LATCH_RATE_LIMIT=false", "LATCH_LOG_REQUESTS=false", "LATCH_LOG_LEVEL=warn")
+		if o.databaseURL != "" {
+			lc.Env = append(lc.Env, "DATABASE_URL="+o.databaseURL)
+		}
+		lc.Env = append(lc.Env, o.latchEnv...)
+		srv, err := start(name, lc, url+"/healthz")
+		return srv, url, err
 	}
-	lc.Env = append(lc.Env, o.latchEnv...)
-	lt, err := start("latch", lc, latchURL+"/healthz")
+	lt, latchURL, err := startLatch("latch", o.latchBin)
 	if err != nil {
 		return err
+	}
+	var bl *server
+	baselineURL := ""
+	if o.baseline != "" {
+		if bl, baselineURL, err = startLatch("baseline", o.baseline); err != nil {
+			return err
+		}
 	}
 
 	var ba *server
@@ -172,16 +211,35 @@ func run(args []string, out io.Writer) error {
 
 	fmt.Fprintf(out, "latchbench: %d connections, %s per scenario, GOMAXPROCS of this machine: %d cores\n\n",
 		o.concurrency, o.duration, numCPU())
-	lat, err := setupLatch(latchURL)
+	latchScenarios := func(prefix string, srv *server, url string) ([]scenario, error) {
+		lat, err := setupLatch(url)
+		if err != nil {
+			return nil, err
+		}
+		return []scenario{
+			{name: prefix + " get-session", srv: srv, req: get(url+"/api/auth/get-session", lat.cookie)},
+			{name: prefix + " task list (20)", srv: srv, req: get(url+"/api/"+lat.userID+"/tasks?limit=20", lat.bearer)},
+			{name: prefix + " task create", srv: srv, req: post(url+"/api/"+lat.userID+"/tasks", lat.bearer, `{"title":"bench task"}`)},
+			{name: prefix + " sign-in", srv: srv, req: signIn(url)},
+			{name: prefix + " mixed", srv: srv, req: lat.mixed(url), conc: o.mixedCon},
+		}, nil
+	}
+	scenarios := []scenario{{name: "floor", srv: fl, req: get(fl.url, nil)}}
+	ls, err := latchScenarios("latch", lt, latchURL)
 	if err != nil {
 		return err
 	}
-	scenarios := []scenario{
-		{name: "floor", srv: fl, req: get(fl.url, nil)},
-		{name: "latch get-session", srv: lt, req: get(latchURL+"/api/auth/get-session", lat.cookie)},
-		{name: "latch task list (20)", srv: lt, req: get(latchURL+"/api/"+lat.userID+"/tasks?limit=20", lat.bearer)},
-		{name: "latch task create", srv: lt, req: post(latchURL+"/api/"+lat.userID+"/tasks", lat.bearer, `{"title":"bench task"}`)},
-		{name: "latch sign-in", srv: lt, req: signIn(latchURL)},
+	if bl != nil {
+		bs, err := latchScenarios("baseline", bl, baselineURL)
+		if err != nil {
+			return err
+		}
+		// Interleaved, so that both see the same machine.
+		for i := range ls {
+			scenarios = append(scenarios, ls[i], bs[i])
+		}
+	} else {
+		scenarios = append(scenarios, ls...)
 	}
 	if ba != nil {
 		cookie, err := setupBetterAuth(baURL)
@@ -195,6 +253,9 @@ func run(args []string, out io.Writer) error {
 	results := map[string]result{}
 	fmt.Fprintf(out, "%-26s %10s %10s %10s %14s %8s\n", "scenario", "req/s", "p50", "p99", "server CPU/req", "errors")
 	for _, sc := range scenarios {
+		if sc.name != "floor" && !o.want(sc.name) {
+			continue
+		}
 		r := sc.run(ctx, o)
 		results[sc.name] = r
 		fmt.Fprintf(out, "%-26s %10.0f %10s %10s %12.0fµs %8d\n", sc.name, r.rps(), r.p50.Round(time.Microsecond),
@@ -202,6 +263,9 @@ func run(args []string, out io.Writer) error {
 	}
 	printRatios(out, results)
 	fmt.Fprintf(out, "\nlatch peak RSS %d MiB", lt.peakRSS()>>20)
+	if bl != nil {
+		fmt.Fprintf(out, ", baseline peak RSS %d MiB", bl.peakRSS()>>20)
+	}
 	if ba != nil {
 		fmt.Fprintf(out, ", Better Auth peak RSS %d MiB", ba.peakRSS()>>20)
 	}
@@ -214,16 +278,31 @@ func printRatios(out io.Writer, r map[string]result) {
 	fmt.Fprintln(out)
 	floorCPU := r["floor"].cpuPerReq()
 	ba, haveBA := r["better-auth get-session"]
-	for _, name := range []string{"latch get-session", "latch task list (20)", "latch task create"} {
-		x := r[name]
-		line := fmt.Sprintf("%-26s CPU/req %5.1f× the floor", name, x.cpuPerReq()/floorCPU)
-		if haveBA && ba.rps() > 0 {
-			line += fmt.Sprintf(", req/s %5.1f× Better Auth's get-session", x.rps()/ba.rps())
+	for _, prefix := range []string{"latch", "baseline"} {
+		for _, what := range []string{"get-session", "task list (20)", "task create"} {
+			x, ok := r[prefix+" "+what]
+			if !ok || floorCPU == 0 {
+				continue
+			}
+			line := fmt.Sprintf("%-26s CPU/req %5.1f× the floor", prefix+" "+what, x.cpuPerReq()/floorCPU)
+			if haveBA && ba.rps() > 0 {
+				line += fmt.Sprintf(", req/s %5.1f× Better Auth's get-session", x.rps()/ba.rps())
+			}
+			fmt.Fprintln(out, line)
 		}
-		fmt.Fprintln(out, line)
 	}
 	if si, basi := r["latch sign-in"], r["better-auth sign-in"]; haveBA && basi.rps() > 0 {
 		fmt.Fprintf(out, "%-26s req/s %5.2f× Better Auth's sign-in (the same scrypt parameters)\n", "latch sign-in", si.rps()/basi.rps())
+	}
+	// Before and after, when a baseline binary ran beside.
+	for _, what := range []string{"get-session", "task list (20)", "task create", "sign-in", "mixed"} {
+		x, okx := r["latch "+what]
+		b, okb := r["baseline "+what]
+		if !okx || !okb || b.rps() == 0 || x.cpuPerReq() == 0 {
+			continue
+		}
+		fmt.Fprintf(out, "%-26s vs baseline: req/s %5.2f×, CPU/req %5.2f×, p99 %s vs %s\n", "latch "+what,
+			x.rps()/b.rps(), x.cpuPerReq()/b.cpuPerReq(), x.p99.Round(time.Millisecond), b.p99.Round(time.Millisecond))
 	}
 }
 

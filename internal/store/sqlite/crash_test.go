@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,7 +40,7 @@ func TestCrashDurability(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	const want = 40
+	const want = 200
 	acked := make(chan []int64, 1)
 	go func() {
 		var ids []int64
@@ -89,12 +90,22 @@ func crashChild(path string) {
 		fmt.Fprintln(os.Stderr, "open:", err)
 		os.Exit(2)
 	}
-	for i := 0; ; i++ {
-		tk := &latch.Task{UserID: "crash", Title: fmt.Sprint("task ", i)}
-		if err := db.CreateTask(context.Background(), tk, time.Now()); err != nil {
-			fmt.Fprintln(os.Stderr, "create:", err)
-			os.Exit(3)
-		}
-		fmt.Printf("ACK %d\n", tk.ID)
+	// Several writers at once, so that writes are committed in groups
+	// (EnableGroupCommit) when the kill comes.
+	var mu sync.Mutex
+	for w := range 8 {
+		go func() {
+			for i := 0; ; i++ {
+				tk := &latch.Task{UserID: "crash", Title: fmt.Sprint("task ", w, " ", i)}
+				if err := db.CreateTask(context.Background(), tk, time.Now()); err != nil {
+					fmt.Fprintln(os.Stderr, "create:", err)
+					os.Exit(3)
+				}
+				mu.Lock()
+				fmt.Printf("ACK %d\n", tk.ID)
+				mu.Unlock()
+			}
+		}()
 	}
+	select {}
 }

@@ -14,6 +14,9 @@
 // adds an fsync of the WAL at each commit so that it also survives power
 // loss or a kernel crash. Latch writes are few (sign-ups, sessions, tasks)
 // and each is a user-visible promise, so the fsync is worth its cost.
+// Concurrent task writes share it: they are committed in groups
+// (sqlutil's EnableGroupCommit), each acknowledged after its group's
+// commit.
 package sqlite
 
 import (
@@ -135,7 +138,7 @@ func OpenFormat(ctx context.Context, path string, ids latch.IDFormat) (*DB, erro
 	n := max(4, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{Store: sqlutil.New(w, r, Dialect).WithIDs(ids), w: w, r: r, path: path}
+	db := &DB{Store: sqlutil.New(w, r, Dialect).WithIDs(ids).EnableGroupCommit(), w: w, r: r, path: path}
 	if err := db.enableWAL(ctx); err != nil {
 		_ = db.Close()
 		return nil, err

@@ -55,6 +55,14 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt
 	return st
 }
 
+// peek returns the cached statement for query on db, or nil; it never
+// prepares (so it never waits for a connection).
+func (c *stmtCache) peek(db *sql.DB, query string) *sql.Stmt {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[stmtKey{db, query}]
+}
+
 // close closes every cached statement.
 func (c *stmtCache) close() error {
 	c.mu.Lock()

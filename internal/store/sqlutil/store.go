@@ -68,6 +68,8 @@ type Store struct {
 	Timeout time.Duration
 
 	stmts stmtCache
+	// group, when set, commits task writes in groups (EnableGroupCommit).
+	group *group
 }
 
 // DefaultTimeout is the Store.Timeout used when none is set.
@@ -111,9 +113,13 @@ func (s *Store) WithIDs(f latch.IDFormat) *Store {
 	return s
 }
 
-// Close closes the cached prepared statements, then both pools (once
+// Close stops the group-commit writer (after the writes queued), closes
+// the cached prepared statements, then both pools (once
 // when they are the same).
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	err := errors.Join(s.stmts.close(), s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())

@@ -50,13 +50,16 @@ func (s *Store) CreateTask(ctx context.Context, t *latch.Task, now time.Time) er
 		return s.Err("create task", err)
 	}
 	now = Norm(now)
-	err = s.queryRow(ctx, s.w, s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-		owner, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&t.ID)
+	query := s.q(`INSERT INTO task (user_id, title, description, completed, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
+	var id int64
+	err = s.write(ctx, func(ctx context.Context, x execer) error {
+		return x.queryRow(ctx, query, owner, t.Title, t.Description, t.Completed, s.t(now), s.t(now)).Scan(&id)
+	})
 	if err != nil {
 		return s.Err("create task", err)
 	}
-	t.CreatedAt, t.UpdatedAt = now, now
+	t.ID, t.CreatedAt, t.UpdatedAt = id, now, now
 	return nil
 }
 
@@ -92,7 +95,7 @@ func (s *Store) UpdateTask(ctx context.Context, userID string, id int64, u latch
 	}
 	query += ` WHERE id = ? AND user_id = ? RETURNING ` + taskCols
 	args = append(args, id, owner)
-	t, err := scanTask(s.queryRow(ctx, s.w, s.q(query), args...))
+	t, err := s.writeTask(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, s.Err("update task", err)
 	}
@@ -108,8 +111,8 @@ func (s *Store) ToggleTask(ctx context.Context, userID string, id int64, now tim
 	if err != nil {
 		return nil, s.Err("toggle task", err)
 	}
-	t, err := scanTask(s.queryRow(ctx, s.w, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
-		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(now), id, owner))
+	t, err := s.writeTask(ctx, s.q(`UPDATE task SET completed = NOT completed, updated_at = ?
+		WHERE id = ? AND user_id = ? RETURNING `+taskCols), s.t(now), id, owner)
 	if err != nil {
 		return nil, s.Err("toggle task", err)
 	}
@@ -124,7 +127,31 @@ func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
 	if err != nil {
 		return s.Err("delete task", err)
 	}
-	return s.execOne(ctx, "delete task", `DELETE FROM task WHERE id = ? AND user_id = ?`, id, owner)
+	query := s.q(`DELETE FROM task WHERE id = ? AND user_id = ?`)
+	err = s.write(ctx, func(ctx context.Context, x execer) error {
+		res, err := x.exec(ctx, query, id, owner)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err == nil && n == 0 {
+			err = latch.ErrNotFound
+		}
+		return err
+	})
+	return s.Err("delete task", err)
+}
+
+// writeTask runs a write that returns one task row (UPDATE … RETURNING).
+func (s *Store) writeTask(ctx context.Context, query string, args ...any) (*latch.Task, error) {
+	var t latch.Task
+	err := s.write(ctx, func(ctx context.Context, x execer) error {
+		return scanTaskInto(x.queryRow(ctx, query, args...), &t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
 }
 
 // ListQuery is the SQL of one listing: the page query (fetching one row
