@@ -32,7 +32,7 @@ var settings = []setting{
 	{"PORT", "8000", "TCP port to listen on"},
 	{"LATCH_HOST", "", "interface to listen on (empty: all)"},
 	{"BETTER_AUTH_SECRET", "(generated)", "shared secret: signs session cookies and HS256 JWTs; at least 32 characters. Unset: generated once into LATCH_DATA_DIR/secret (refused when LATCH_ENV=production)"},
-	{"LATCH_PREVIOUS_SECRETS", "", "comma-separated older secrets that still verify JWTs, session cookies and signed bearer tokens, and decrypt signing keys (secret rotation)"},
+	{"LATCH_PREVIOUS_SECRETS", "", "comma-separated older secrets that still verify JWTs, session cookies, signed bearer tokens and emailed verification links, and decrypt signing keys (secret rotation)"},
 	{"BETTER_AUTH_URL", "http://localhost:PORT", "public base URL; its origin is trusted, is the JWT iss, and https turns on __Secure- cookies"},
 	{"DATABASE_URL", "sqlite:LATCH_DATA_DIR/latch.db", "postgres://, postgresql:// or postgresql+asyncpg:// for PostgreSQL; sqlite:PATH, file:PATH or a path for SQLite"},
 	{"LATCH_DATA_DIR", "./data", "directory for the SQLite database and the generated secret"},

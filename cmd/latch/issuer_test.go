@@ -17,6 +17,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/latchhq/latch/internal/auth"
 	"github.com/latchhq/latch/token"
 	"github.com/latchhq/latch/token/tokenhttp"
 )
@@ -287,6 +288,20 @@ func TestPreviousSecretKeepsSessions(t *testing.T) {
 	stale := startTestServer(t, map[string]string{"DATABASE_URL": "sqlite:" + old.DBPath, "BETTER_AUTH_SECRET": newSecret})
 	if got := getSession(stale); got != "null" {
 		t.Errorf("without LATCH_PREVIOUS_SECRETS: get-session = %s, want null", got)
+	}
+
+	// An email-verification link mailed before the rotation.
+	now := time.Now()
+	link, err := auth.SignEmailToken([]byte(old.Secret), auth.EmailClaims{Email: "rotate-secret@example.com",
+		IssuedAt: now.Unix(), ExpiresAt: now.Add(time.Hour).Unix()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, body := call(t, "GET", stale.URL+"/api/auth/verify-email?token="+link, "", nil); code == http.StatusOK {
+		t.Errorf("without LATCH_PREVIOUS_SECRETS: verify-email = %d %s, want refused", code, body)
+	}
+	if code, _, body := call(t, "GET", rotated.URL+"/api/auth/verify-email?token="+link, "", nil); code != http.StatusOK {
+		t.Errorf("verification link signed with the previous secret: %d %s, want 200", code, body)
 	}
 }
 

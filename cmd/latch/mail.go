@@ -20,6 +20,7 @@ func (a *app) wireMail(svc *auth.Service, secret string) error {
 	cfg := a.cfg
 	svc.Verifications = a.store
 	svc.Secret = []byte(secret)
+	svc.PreviousSecrets = previousSecrets(cfg)
 	svc.BaseURL = strings.TrimRight(cfg.BaseURL.String(), "/") + "/api/auth"
 	svc.RequireEmailVerification = cfg.RequireVerify
 	svc.RevokeSessionsOnPasswordReset = cfg.RevokeOnReset

@@ -186,7 +186,7 @@ func (s *Service) ResetPassword(ctx context.Context, tok, newPassword string) er
 
 // verifyLink signs an email-verification token and returns the link.
 func (s *Service) verifyLink(c EmailClaims, callbackURL string) (string, error) {
-	now := time.Now()
+	now := s.now()
 	c.IssuedAt = now.Unix()
 	c.ExpiresAt = now.Unix() + int64(orDefault(s.VerificationExpiresIn, DefaultVerificationExpiresIn)/time.Second)
 	tok, err := SignEmailToken(s.Secret, c)
@@ -266,7 +266,7 @@ type VerifyResult struct {
 // any. Errors: ErrVerifyTokenExpired, ErrVerifyInvalidToken,
 // ErrVerifyUserNotFound, ErrVerifyInvalidUser.
 func (s *Service) VerifyEmail(ctx context.Context, tok, callbackURL string, cur *latch.User) (VerifyResult, error) {
-	c, err := ParseEmailToken(s.Secret, tok, time.Now())
+	c, err := s.parseEmailToken(tok)
 	if errors.Is(err, errEmailTokenExpired) {
 		return VerifyResult{}, ErrVerifyTokenExpired
 	} else if err != nil {
@@ -389,4 +389,19 @@ func (s *Service) ChangeEmail(ctx context.Context, u *latch.User, newEmail, call
 	s.send(ctx, u.ID, latch.Mail{Kind: latch.MailChangeEmail, To: newEmail, Name: u.Name, URL: link})
 	logEvent(ctx, slog.LevelInfo, "email_change_requested", u.ID, slog.Bool("taken", false))
 	return nil
+}
+
+// parseEmailToken checks an email-verification token against Secret, then
+// against each of PreviousSecrets, so that a link mailed before a rotation
+// of the secret still works until it expires.
+func (s *Service) parseEmailToken(tok string) (EmailClaims, error) {
+	now := s.now()
+	c, err := ParseEmailToken(s.Secret, tok, now)
+	for _, prev := range s.PreviousSecrets {
+		if !errors.Is(err, errEmailTokenInvalid) {
+			break
+		}
+		c, err = ParseEmailToken(prev, tok, now)
+	}
+	return c, err
 }

@@ -91,6 +91,9 @@ type Service struct {
 	Mailer latch.Mailer
 	// Secret signs the email-verification JWTs (BETTER_AUTH_SECRET).
 	Secret []byte
+	// PreviousSecrets still verify the links signed before a rotation of
+	// Secret (LATCH_PREVIOUS_SECRETS).
+	PreviousSecrets [][]byte
 	// BaseURL is the public URL of the auth API, e.g.
 	// "https://app.example.com/api/auth"; links start with it.
 	BaseURL string
