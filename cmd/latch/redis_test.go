@@ -207,3 +207,38 @@ func TestNodeSharedRedis(t *testing.T) {
 		})
 	}
 }
+
+// TestTwoInstancesWithoutRedis: two processes' worth of Latch on one
+// database and no Redis. A sign-out on A ends the session's JWT on A at
+// once and on B within LATCH_SESSION_CHECK_TTL (B hears nothing: its
+// cached check expires).
+func TestTwoInstancesWithoutRedis(t *testing.T) {
+	const ttl = time.Second
+	a := startTestServer(t, map[string]string{"LATCH_SESSION_CHECK_TTL": ttl.String()})
+	b := startTestServer(t, map[string]string{"DATABASE_URL": "sqlite:" + a.DBPath,
+		"BETTER_AUTH_SECRET": a.Secret, "LATCH_SESSION_CHECK_TTL": ttl.String()})
+	uid, sess, jwt := signUp(t, a, "two-no-redis@example.com")
+	tasks := "/api/" + uid + "/tasks"
+	if code, _, body := call(t, "GET", b.URL+tasks, jwt, nil); code != 200 {
+		t.Fatalf("A's JWT on B: %d %s", code, body)
+	}
+	hdr := map[string]string{"Authorization": "Bearer " + sess, "Origin": a.URL}
+	if code, _ := do(t, "POST", a.URL+"/api/auth/sign-out", hdr, "{}"); code != 200 {
+		t.Fatalf("sign-out on A: %d", code)
+	}
+	start := time.Now()
+	if code, _, _ := call(t, "GET", a.URL+tasks, jwt, nil); code != 401 {
+		t.Fatalf("A after its own sign-out: %d, want 401 at once", code)
+	}
+	for {
+		code, _, _ := call(t, "GET", b.URL+tasks, jwt, nil)
+		if code == 401 {
+			t.Logf("B refused the JWT %v after sign-out on A (TTL %v)", time.Since(start), ttl)
+			break
+		}
+		if time.Since(start) > ttl+time.Second {
+			t.Fatalf("B still answers %d %v after sign-out on A, past the TTL of %v", code, time.Since(start), ttl)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

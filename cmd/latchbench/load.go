@@ -120,6 +120,8 @@ func post(url string, auth func(*http.Request), body string) request {
 type scenario struct {
 	name string
 	srv  *server
+	// also is a second instance serving the same scenario (its CPU counts).
+	also *server
 	req  request
 	// conc, when set, replaces options.concurrency.
 	conc int
@@ -159,7 +161,7 @@ func (sc scenario) run(ctx context.Context, o options) result {
 		mu      sync.Mutex
 		lats    []time.Duration
 	)
-	cpu0 := sc.srv.cpu()
+	cpu0 := sc.cpu()
 	start := time.Now()
 	sc.loop(ctx, client, o.concurrency, start.Add(o.duration), func(d time.Duration, ok bool) {
 		n.Add(1)
@@ -170,12 +172,33 @@ func (sc scenario) run(ctx context.Context, o options) result {
 		lats = append(lats, d)
 		mu.Unlock()
 	})
-	r := result{n: n.Load(), errors: errs.Load(), elapsed: time.Since(start), cpu: sc.srv.cpu() - cpu0}
+	r := result{n: n.Load(), errors: errs.Load(), elapsed: time.Since(start), cpu: sc.cpu() - cpu0}
 	slices.Sort(lats)
 	if len(lats) > 0 {
 		r.p50, r.p99 = lats[len(lats)/2], lats[len(lats)*99/100]
 	}
 	return r
+}
+
+// cpu is the CPU time of the scenario's server(s).
+func (sc scenario) cpu() time.Duration {
+	c := sc.srv.cpu()
+	if sc.also != nil {
+		c += sc.also.cpu()
+	}
+	return c
+}
+
+// alternate sends each request to a and b in turn (two instances behind
+// a round-robin balancer).
+func alternate(a, b request) request {
+	var n atomic.Uint64
+	return func() (*http.Request, error) {
+		if n.Add(1)%2 == 0 {
+			return b()
+		}
+		return a()
+	}
 }
 
 func (sc scenario) loop(ctx context.Context, client *http.Client, workers int, until time.Time, record func(time.Duration, bool)) {

@@ -66,6 +66,9 @@ type options struct {
 	// only, when not empty, selects scenarios by name prefix.
 	only     []string
 	mixedCon int
+	// instances is 1, or 2: two Latch processes on one database, each
+	// getting every other request.
+	instances int
 }
 
 // want reports whether the scenario named name is selected.
@@ -106,12 +109,19 @@ func run(args []string, out io.Writer) error {
 	fs.Var(&o.latchEnv, "latch-env", "KEY=VALUE added to Latch's environment (repeatable), e.g. GOGC=100 to compare with the default")
 	fs.StringVar(&o.baseline, "baseline", "", "a second latch binary (e.g. built from an older commit) measured beside the first, with the same scenarios")
 	scen := fs.String("scenarios", "", "comma-separated parts of scenario names to run (e.g. get-session,mixed); default all")
+	fs.IntVar(&o.instances, "instances", 1, "Latch processes on one database (1 or 2: requests alternate between them; add -latch-env REDIS_URL=… to share Redis)")
 	fs.IntVar(&o.mixedCon, "mixed-concurrency", 256, "connections of the mixed scenario (60% list, 20% toggle, 20% create; max 256)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *scen != "" {
 		o.only = strings.Split(*scen, ",")
+	}
+	if o.instances < 1 || o.instances > 2 {
+		return errors.New("instances must be 1 or 2")
+	}
+	if o.instances == 2 && o.baseline != "" {
+		return errors.New("-instances 2 and -baseline cannot be combined")
 	}
 	if o.mixedCon < 1 || o.mixedCon > 256 {
 		return errors.New("mixed-concurrency must be in [1, 256]")
@@ -160,12 +170,12 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 
-	startLatch := func(name, bin string) (*server, string, error) {
+	startLatch := func(name, bin, dataDir string) (*server, string, error) {
 		port := freePort()
 		url := "http://127.0.0.1:" + port
 		lc := exec.Command(bin, "serve")
 		lc.Env = append(os.Environ(), "PORT="+port, "LATCH_HOST=127.0.0.1", "BETTER_AUTH_URL="+url,
-			"BETTER_AUTH_SECRET=latchbench-secret-0123456789abcdef0123456789", "LATCH_DATA_DIR="+filepath.Join(tmp, name+"-data"),
+			"BETTER_AUTH_SECRET=latchbench-secret-0123456789abcdef0123456789", "LATCH_DATA_DIR="+filepath.Join(tmp, dataDir),
 			"LATCH_RATE_LIMIT=false", "LATCH_LOG_REQUESTS=false", "LATCH_LOG_LEVEL=warn")
 		if o.databaseURL != "" {
 			lc.Env = append(lc.Env, "DATABASE_URL="+o.databaseURL)
@@ -174,14 +184,23 @@ func run(args []string, out io.Writer) error {
 		srv, err := start(name, lc, url+"/healthz")
 		return srv, url, err
 	}
-	lt, latchURL, err := startLatch("latch", o.latchBin)
+	lt, latchURL, err := startLatch("latch", o.latchBin, "latch-data")
 	if err != nil {
 		return err
+	}
+	// A second instance on the same database (the same SQLite file
+	// without -database-url) and the same secret.
+	var lt2 *server
+	latch2URL := ""
+	if o.instances == 2 {
+		if lt2, latch2URL, err = startLatch("latch-2", o.latchBin, "latch-data"); err != nil {
+			return err
+		}
 	}
 	var bl *server
 	baselineURL := ""
 	if o.baseline != "" {
-		if bl, baselineURL, err = startLatch("baseline", o.baseline); err != nil {
+		if bl, baselineURL, err = startLatch("baseline", o.baseline, "baseline-data"); err != nil {
 			return err
 		}
 	}
@@ -211,26 +230,35 @@ func run(args []string, out io.Writer) error {
 
 	fmt.Fprintf(out, "latchbench: %d connections, %s per scenario, GOMAXPROCS of this machine: %d cores\n\n",
 		o.concurrency, o.duration, numCPU())
-	latchScenarios := func(prefix string, srv *server, url string) ([]scenario, error) {
+	latchScenarios := func(prefix string, srv *server, url string) ([]scenario, *latchSetup, error) {
 		lat, err := setupLatch(url)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return []scenario{
-			{name: prefix + " get-session", srv: srv, req: get(url+"/api/auth/get-session", lat.cookie)},
-			{name: prefix + " task list (20)", srv: srv, req: get(url+"/api/"+lat.userID+"/tasks?limit=20", lat.bearer)},
-			{name: prefix + " task create", srv: srv, req: post(url+"/api/"+lat.userID+"/tasks", lat.bearer, `{"title":"bench task"}`)},
-			{name: prefix + " sign-in", srv: srv, req: signIn(url)},
-			{name: prefix + " mixed", srv: srv, req: lat.mixed(url), conc: o.mixedCon},
-		}, nil
+		names := []string{"get-session", "task list (20)", "task create", "sign-in", "mixed"}
+		var scs []scenario
+		for i, req := range latchRequests(lat, url) {
+			scs = append(scs, scenario{name: prefix + " " + names[i], srv: srv, req: req})
+		}
+		scs[len(scs)-1].conc = o.mixedCon
+		return scs, lat, nil
 	}
 	scenarios := []scenario{{name: "floor", srv: fl, req: get(fl.url, nil)}}
-	ls, err := latchScenarios("latch", lt, latchURL)
+	ls, lat, err := latchScenarios("latch", lt, latchURL)
 	if err != nil {
 		return err
 	}
+	if lt2 != nil {
+		// The same user's requests, every other one to the second instance.
+		second := latchRequests(lat, latch2URL)
+		for i := range ls {
+			ls[i].req = alternate(ls[i].req, second[i])
+			ls[i].also = lt2
+			ls[i].name += " (2 instances)"
+		}
+	}
 	if bl != nil {
-		bs, err := latchScenarios("baseline", bl, baselineURL)
+		bs, _, err := latchScenarios("baseline", bl, baselineURL)
 		if err != nil {
 			return err
 		}
@@ -266,11 +294,26 @@ func run(args []string, out io.Writer) error {
 	if bl != nil {
 		fmt.Fprintf(out, ", baseline peak RSS %d MiB", bl.peakRSS()>>20)
 	}
+	if lt2 != nil {
+		fmt.Fprintf(out, ", second instance peak RSS %d MiB", lt2.peakRSS()>>20)
+	}
 	if ba != nil {
 		fmt.Fprintf(out, ", Better Auth peak RSS %d MiB", ba.peakRSS()>>20)
 	}
 	fmt.Fprintln(out)
 	return nil
+}
+
+// latchRequests are the requests of the Latch scenarios, in the order of
+// their names: get-session, task list, task create, sign-in, mixed.
+func latchRequests(lat *latchSetup, url string) []request {
+	return []request{
+		get(url+"/api/auth/get-session", lat.cookie),
+		get(url+"/api/"+lat.userID+"/tasks?limit=20", lat.bearer),
+		post(url+"/api/"+lat.userID+"/tasks", lat.bearer, `{"title":"bench task"}`),
+		signIn(url),
+		lat.mixed(url),
+	}
 }
 
 // printRatios prints the ratios of the performance targets.
