@@ -11,7 +11,8 @@ import (
 // resend button, verification through the emailed link, and forgot
 // password → email → reset → signed in with the new password; then, with
 // LATCH_REQUIRE_EMAIL_VERIFICATION=true, registration that waits for the
-// link before the first sign-in.
+// link before the first sign-in. Between them, the account page deletes
+// the account (typed DELETE and the password required).
 func TestBrowserMailFlows(t *testing.T) {
 	exe := chromiumPath(t)
 	shots := screenshotDir(t)
@@ -77,6 +78,32 @@ func TestBrowserMailFlows(t *testing.T) {
 		c.do(chromedp.Navigate(m.Link))
 		c.waitFor("the new email", `location.pathname === "/account" && document.querySelector("#email-value").textContent === "carol.new@example.com" &&
 			document.querySelector("#email-pending").hidden`)
+	})
+
+	step("account page: delete account with the password and DELETE typed", func(t *testing.T) {
+		c.t = t
+		c.open("/account")
+		c.waitFor("the account page", `!document.querySelector("#app").hidden`)
+		// Typed confirmation missing: refused in the page, nothing sent.
+		c.do(typeInto("#delete-password", newPassword), typeInto("#delete-confirm", "delete"),
+			clickOn("#delete-form button[type=submit]"))
+		c.waitFor("the confirmation error", `document.querySelector("#delete-confirm-error").textContent.includes("Type DELETE")`)
+		// Wrong password: the server refuses, the account stays.
+		c.do(typeInto("#delete-password", "not the password at all"), typeInto("#delete-confirm", "DELETE"),
+			clickOn("#delete-form button[type=submit]"))
+		c.waitFor("the wrong-password error", `document.querySelector("#delete-password-error").textContent.includes("not correct")`)
+		takeScreenshots(t, c, shots, "account-delete")
+		c.do(typeInto("#delete-password", newPassword), typeInto("#delete-confirm", "DELETE"),
+			clickOn("#delete-form button[type=submit]"))
+		c.waitFor("the login page with the deleted notice", `location.pathname === "/login" &&
+			document.querySelector("#auth-notice").textContent.includes("account has been deleted")`)
+		// The account is gone: signing in with it fails.
+		c.signIn(browserUser{name: carol.name, email: "carol.new@example.com", password: newPassword})
+		c.waitFor("the sign-in error", `document.querySelector("#form-error").textContent !== "" && location.pathname === "/login"`)
+		if code, _, body := call(t, "POST", ts.URL+"/api/auth/sign-in/email", "",
+			map[string]any{"email": "carol.new@example.com", "password": newPassword}); code != 401 {
+			t.Fatalf("sign-in after deletion: %d %s, want 401", code, body)
+		}
 	})
 
 	step("required verification: register, link, sign in", func(t *testing.T) {
