@@ -24,6 +24,9 @@ func newMetrics(st appStore, kind string) *metrics.Metrics {
 	if ps, ok := st.(interface{ PoolStats() map[string]sql.DBStats }); ok {
 		m.AddDB(kind, ps.PoolStats)
 	}
+	if gs, ok := st.(interface{ GroupStats() (int64, int64) }); ok && kind == "sqlite" {
+		m.AddGroupCommit(gs.GroupStats)
+	}
 	m.AddPasswordHashStats(func() metrics.HashStats { return metrics.HashStats(auth.PasswordHashStats()) })
 	return m
 }

@@ -86,6 +86,10 @@ func TestMetricsEndpoint(t *testing.T) {
 					t.Errorf("metrics lack %q", want)
 				}
 			}
+			// SQLite's group commit: the one task created went through it.
+			if grouped := strings.Contains(body, "latch_db_group_writes_total 1\n"); grouped != (name == "sqlite") {
+				t.Errorf("latch_db_group_writes_total 1 exported: %v, want %v on %s", grouped, name == "sqlite", name)
+			}
 			if strings.Contains(body, uid) {
 				t.Errorf("metrics contain the user id %s (raw paths must not become labels)", uid)
 			}

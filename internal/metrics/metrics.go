@@ -98,6 +98,20 @@ func (m *Metrics) AddDB(prefix string, stats func() map[string]sql.DBStats) {
 	m.reg.MustRegister(&dbCollector{prefix: prefix, stats: stats})
 }
 
+// AddGroupCommit exports the SQLite store's group commit: writes committed
+// through it and the commits that held them (their ratio is the mean group
+// size), read from stats at each scrape.
+func (m *Metrics) AddGroupCommit(stats func() (writes, commits int64)) {
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "latch_db_group_writes_total",
+			Help: "Writes committed through the SQLite group-commit writer."},
+			func() float64 { w, _ := stats(); return float64(w) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "latch_db_group_commits_total",
+			Help: "Commits (one WAL fsync each) of the SQLite group-commit writer."},
+			func() float64 { _, c := stats(); return float64(c) }),
+	)
+}
+
 // HashStats is a snapshot of the password-hash queue.
 type HashStats struct {
 	// Waiting is the number of callers waiting for a hashing slot.

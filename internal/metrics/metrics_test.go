@@ -124,9 +124,11 @@ func TestCollectors(t *testing.T) {
 	})
 	redis := RedisStats{}
 	m.AddRedis(func() RedisStats { return redis })
+	m.AddGroupCommit(func() (int64, int64) { return 300, 12 })
 	m.AuthEvent("sign_in", "invalid_credentials")
 	body := scrape(t, m)
 	for _, want := range []string{
+		"latch_db_group_writes_total 300", "latch_db_group_commits_total 12",
 		"latch_password_hash_waiting 3", "latch_password_hash_running 2", "latch_password_hash_slots 2",
 		"latch_password_hashes_total 40", "latch_password_hash_wait_seconds_total 1.5",
 		`latch_auth_events_total{event="sign_in",outcome="invalid_credentials"} 1`,
