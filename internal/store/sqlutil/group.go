@@ -249,14 +249,14 @@ func (g *group) inBatch(ctx context.Context, live []*writeOp, results []error, l
 	single := len(live) == 1
 	for i, op := range live {
 		if single {
-			results[i] = op.fn(ctx, x)
+			results[i] = runOp(ctx, op, x)
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
 			_ = tx.Rollback()
 			return err
 		}
-		if results[i] = op.fn(ctx, x); results[i] != nil {
+		if results[i] = runOp(ctx, op, x); results[i] != nil {
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
 				// The transaction itself is gone (SQLite rolls it back on
 				// some errors): nothing of the batch is committed.
@@ -274,4 +274,15 @@ func (g *group) inBatch(ctx context.Context, live []*writeOp, results []error, l
 		return nil
 	}
 	return tx.Commit()
+}
+
+// runOp runs one write; a panic in it (a bug) fails that write instead of
+// the process, since the writer is not a request goroutine.
+func runOp(ctx context.Context, op *writeOp, x execer) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("group commit: write panicked: %v", p)
+		}
+	}()
+	return op.fn(ctx, x)
 }

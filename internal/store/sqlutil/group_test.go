@@ -151,3 +151,19 @@ func TestGroupCommitClose(t *testing.T) {
 		t.Fatal("write after close blocked")
 	}
 }
+
+// TestGroupCommitSurvivesPanic: a write that panics fails alone; the
+// writer goes on.
+func TestGroupCommitSurvivesPanic(t *testing.T) {
+	s := groupStore(t)
+	err := s.write(context.Background(), func(context.Context, execer) error { panic("boom") })
+	if err == nil {
+		t.Fatal("a panicking write returned nil")
+	}
+	if err := s.write(context.Background(), insertItems(s, "after-panic")); err != nil {
+		t.Fatal(err)
+	}
+	if !itemExists(t, s, "after-panic") {
+		t.Error("the writer stopped after a panic")
+	}
+}
