@@ -6,21 +6,31 @@ import (
 	"time"
 )
 
-// channel is the pub/sub channel (prefixed) of ended-session notices.
-const channel = "latch:sessions-ended"
+// Pub/sub channels (prefixed): ended-session notices (session ids) and
+// changed-user notices (user ids).
+const (
+	channel     = "latch:sessions-ended"
+	userChannel = "latch:users-changed"
+)
 
 // Notifier sends and receives notices of ended sessions between Latch
 // instances over Redis pub/sub: the payload is a JSON array of session
 // ids. A notice lost while Redis is down costs nothing worse than the
 // session checker's cache lifetime.
 type Notifier struct {
-	c *Client
+	c       *Client
+	channel string
 }
 
-// NewNotifier returns a Notifier on c.
-func NewNotifier(c *Client) *Notifier { return &Notifier{c: c} }
+// NewNotifier returns a Notifier of ended sessions on c.
+func NewNotifier(c *Client) *Notifier { return &Notifier{c: c, channel: channel} }
 
-// Publish announces that these sessions ended. It waits at most half a
+// NewUserNotifier returns a Notifier of changed users on c: the payload
+// is a JSON array of user ids whose row or sessions changed, so that
+// other instances' session caches forget them.
+func NewUserNotifier(c *Client) *Notifier { return &Notifier{c: c, channel: userChannel} }
+
+// Publish announces that these sessions ended (users changed). It waits at most half a
 // second, so that a sign-out is known everywhere by the time it answers;
 // a failure is counted and logged by the Client, never returned.
 func (n *Notifier) Publish(ids ...string) {
@@ -33,7 +43,7 @@ func (n *Notifier) Publish(ids ...string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	n.c.result(ctx, "publish", n.c.rdb.Publish(ctx, n.c.key(channel), b).Err())
+	n.c.result(ctx, "publish", n.c.rdb.Publish(ctx, n.c.key(n.channel), b).Err())
 }
 
 // Subscribe calls fn with the ids of every notice (its own included)
@@ -41,7 +51,7 @@ func (n *Notifier) Publish(ids ...string) {
 // outage. It returns once the subscription is confirmed or ctx ends, so
 // notices published after it returns are received.
 func (n *Notifier) Subscribe(ctx context.Context, fn func(ids ...string)) {
-	ps := n.c.rdb.Subscribe(ctx, n.c.key(channel))
+	ps := n.c.rdb.Subscribe(ctx, n.c.key(n.channel))
 	rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	if _, err := ps.Receive(rctx); err != nil {
 		n.c.log.Warn("redis: subscribe to session notices failed; retrying in the background", "err", err)
