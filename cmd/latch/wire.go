@@ -133,11 +133,17 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		// of a user changed anywhere (for its session cache).
 		subCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		a.stop = append(a.stop, cancel)
+		// Notices lost while the subscription was broken cost the
+		// session cache everything it holds.
 		n := redis.NewNotifier(a.redis)
+		if cache != nil {
+			n.OnResubscribe = cache.Clear
+		}
 		n.Subscribe(subCtx, fanOut(forget))
 		forget = append(forget, n.Publish)
 		if cached != nil {
 			un := redis.NewUserNotifier(a.redis)
+			un.OnResubscribe = cache.Clear
 			un.Subscribe(subCtx, cache.InvalidateUsers)
 			cached.OnUserChange = un.Publish
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // Pub/sub channels (prefixed): ended-session notices (session ids) and
@@ -16,8 +18,15 @@ const (
 // Notifier sends and receives notices of ended sessions between Latch
 // instances over Redis pub/sub: the payload is a JSON array of session
 // ids. A notice lost while Redis is down costs nothing worse than the
-// session checker's cache lifetime.
+// session checker's cache lifetime (and the session cache, which
+// OnResubscribe empties, its TTL at most).
 type Notifier struct {
+	// OnResubscribe, when set before Subscribe, is called each time the
+	// subscription is made again after a break (Redis restarted, the
+	// connection dropped): notices published meanwhile were lost, so a
+	// cache that relies on them should forget everything.
+	OnResubscribe func()
+
 	c       *Client
 	channel string
 }
@@ -59,7 +68,9 @@ func (n *Notifier) Subscribe(ctx context.Context, fn func(ids ...string)) {
 	cancel()
 	go func() {
 		defer ps.Close()
-		ch := ps.Channel()
+		// Subscription messages come on every (re)subscription: after
+		// the one confirmed above, they mean the connection broke.
+		ch := ps.ChannelWithSubscriptions()
 		for {
 			select {
 			case <-ctx.Done():
@@ -68,9 +79,16 @@ func (n *Notifier) Subscribe(ctx context.Context, fn func(ids ...string)) {
 				if !ok {
 					return
 				}
-				var ids []string
-				if json.Unmarshal([]byte(m.Payload), &ids) == nil && len(ids) > 0 {
-					fn(ids...)
+				switch m := m.(type) {
+				case *goredis.Subscription:
+					if m.Kind == "subscribe" && n.OnResubscribe != nil {
+						n.OnResubscribe()
+					}
+				case *goredis.Message:
+					var ids []string
+					if json.Unmarshal([]byte(m.Payload), &ids) == nil && len(ids) > 0 {
+						fn(ids...)
+					}
 				}
 			}
 		}

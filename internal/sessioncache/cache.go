@@ -192,6 +192,18 @@ func (c *Cache) Invalidate(sessionIDs ...string) {
 	}
 }
 
+// Clear forgets everything, for example when notices of changes made
+// elsewhere may have been lost (a broken Redis subscription).
+func (c *Cache) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	clear(c.byToken)
+	clear(c.bySID)
+	clear(c.byUser)
+	c.order.Init()
+}
+
 // InvalidateUsers forgets every session of these users.
 func (c *Cache) InvalidateUsers(userIDs ...string) {
 	c.mu.Lock()

@@ -258,6 +258,13 @@ func TestReadOverlappingWriteNotCached(t *testing.T) {
 				t.Error(err)
 			}
 		},
+		"Clear (lost Redis notices)": func(s *Store) {
+			n := "new name"
+			if _, err := s.UserStore.(*fakeStore).UpdateUser(ctx, "alice", latch.UserUpdate{Name: &n}, t0); err != nil {
+				t.Error(err)
+			}
+			s.Cache.Clear()
+		},
 		"OnRevoke": func(s *Store) {
 			s.Cache.Invalidate("sid-a1")
 			if err := s.SessionStore.(*fakeStore).DeleteSession(ctx, "", "tok-a1"); err != nil {
