@@ -66,6 +66,7 @@ func TestImportDirection(t *testing.T) {
 		{pkg: "internal/ratelimit", allowed: []string{"."}},
 		{pkg: "internal/ratelimit/ratelimittest", allowed: []string{"."}}, // imported only by _test.go files
 		{pkg: "internal/redis", allowed: []string{"."}},                   // the only importer of the Redis client
+		{pkg: "internal/sessioncache", allowed: []string{"."}},
 		{pkg: "internal/httpsec", allowed: []string{".", "internal/reqlog"}},
 		{pkg: "internal/reqlog", allowed: nil},
 		{pkg: "internal/pgtest", allowed: nil},   // imported only by _test.go files

@@ -45,6 +45,7 @@ var settings = []setting{
 	{"LATCH_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs allowed in an IP header chain"},
 	{"LATCH_CHECK_SESSION", "true", "the task API rejects JWTs whose session (sid) has ended (sign-out, revoke, password change); tokens without sid are not affected; false: a JWT lives until its exp"},
 	{"LATCH_SESSION_CHECK_TTL", "10s", "how long the task API caches a session check; without Redis, how long another instance may still accept the JWT of a session ended elsewhere; 0: no cache, every request reads the session"},
+	{"LATCH_SESSION_CACHE_TTL", "5s", "how long a resolved session and its user stay cached in process (get-session and other cookie-authenticated calls skip the database); changes made through this instance forget them at once, and with Redis so do other instances' changes; without Redis, how long another instance may still serve a session ended or a user changed elsewhere; 0: no cache"},
 	{"REDIS_URL", "", "redis:// or rediss:// URL: share rate limits, sessions (Better Auth's secondaryStorage format) and sign-outs between instances; empty: everything stays in this process"},
 	{"LATCH_REDIS_PREFIX", "", "prefix of every Redis key (empty like Better Auth's core; better-auth: like @better-auth/redis-storage)"},
 	{"LATCH_JWT_TTL", "168h", "lifetime of issued JWTs"},
@@ -93,6 +94,7 @@ type Config struct {
 	RedisURL        string
 	RedisPrefix     string
 	SessionCheckTTL time.Duration
+	SessionCacheTTL time.Duration
 	JWTTTL          time.Duration
 	JWTLeeway       time.Duration
 	JWTIssuer       string
@@ -193,6 +195,7 @@ func readConfig(r *envReader) *Config {
 	}
 	c.RedisPrefix = r.str("LATCH_REDIS_PREFIX")
 	c.SessionCheckTTL = r.duration("LATCH_SESSION_CHECK_TTL", 0, time.Hour)
+	c.SessionCacheTTL = r.duration("LATCH_SESSION_CACHE_TTL", 0, time.Hour)
 	c.JWTTTL = r.duration("LATCH_JWT_TTL", time.Minute, 90*24*time.Hour)
 	c.JWTLeeway = r.duration("LATCH_JWT_LEEWAY", 0, time.Minute)
 	c.JWTIssuer = r.computed("LATCH_JWT_ISSUER", c.Origin)

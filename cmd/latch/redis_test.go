@@ -79,6 +79,9 @@ func TestTwoInstancesShareRedis(t *testing.T) {
 		// The same public URL for both, as behind one load balancer.
 		"BETTER_AUTH_URL": "http://127.0.0.1:1",
 		"LATCH_LOG_LEVEL": "info", "LATCH_LOG_REQUESTS": "false",
+		// A session cache that outlives the test: only the Redis notices
+		// (and the flush when the subscription comes back) make B forget.
+		"LATCH_SESSION_CACHE_TTL": "1h",
 	}
 	a := startTestServer(t, env)
 	b := startTestServer(t, env)
@@ -109,6 +112,26 @@ func TestTwoInstancesShareRedis(t *testing.T) {
 		}
 	})
 
+	t.Run("UpdateOnAShowsOnB", func(t *testing.T) {
+		// B has the session cached (the first subtest).
+		hdr := map[string]string{"Authorization": "Bearer " + sess, "Origin": origin["Origin"]}
+		if code, _ := do(t, "POST", a.URL+"/api/auth/update-user", hdr, `{"name":"Renamed on A"}`); code != 200 {
+			t.Fatalf("update-user on A: %d", code)
+		}
+		start := time.Now()
+		for {
+			_, _, body := call(t, "GET", b.URL+"/api/auth/get-session", sess, nil)
+			if strings.Contains(string(body), `"name":"Renamed on A"`) {
+				t.Logf("B served the new name %v after the update on A", time.Since(start))
+				break
+			}
+			if time.Since(start) > time.Second {
+				t.Fatalf("B still serves %s a second after the update on A", body)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+
 	t.Run("SignOutOnAEndsJWTOnB", func(t *testing.T) {
 		// B has the session cached as live (the subtest above).
 		if code, _, _ := call(t, "GET", b.URL+tasks, jwt, nil); code != 200 {
@@ -130,8 +153,8 @@ func TestTwoInstancesShareRedis(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		if code, _, _ := call(t, "GET", b.URL+"/api/auth/get-session", sess, nil); code != 200 {
-			t.Fatalf("get-session: %d", code)
+		if code, _, body := call(t, "GET", b.URL+"/api/auth/get-session", sess, nil); code != 200 || string(body) != "null" {
+			t.Fatalf("get-session on B after sign-out on A: %d %s, want null", code, body)
 		}
 	})
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/latchhq/latch"
@@ -16,6 +17,7 @@ import (
 	"github.com/latchhq/latch/internal/ratelimit"
 	"github.com/latchhq/latch/internal/redis"
 	"github.com/latchhq/latch/internal/reqlog"
+	"github.com/latchhq/latch/internal/sessioncache"
 	"github.com/latchhq/latch/internal/web"
 	"github.com/latchhq/latch/token"
 	"github.com/latchhq/latch/token/tokenhttp"
@@ -61,6 +63,16 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		rs.Now = cfg.Now
 		users, sessions = rs, rs
 	}
+	// The session cache sits above everything else, so that every write
+	// the service makes goes through it and forgets what it changes.
+	var cache *sessioncache.Cache
+	var cached *sessioncache.Store
+	if cfg.SessionCacheTTL > 0 {
+		cache = sessioncache.New(cfg.SessionCacheTTL, sessioncache.DefaultMax)
+		cache.Now = cfg.Now
+		cached = sessioncache.NewStore(cache, users, sessions)
+		users, sessions = cached, cached
+	}
 
 	// The task API's verifier: this Latch's own tokens (HS256 with the
 	// shared secret, the key ring when asymmetric), with the live-session
@@ -101,19 +113,43 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		a.Close()
 		return nil, err
 	}
+	if cached != nil {
+		svc.Verifications = cached.Verifications(svc.Verifications)
+	}
+	// Who must forget a session ended here: the session cache and the
+	// JWT session checker, and with Redis every other instance's.
+	var forget []func(ids ...string)
+	if cache != nil {
+		forget = append(forget, cache.Invalidate)
+	}
 	if cfg.CheckSession {
 		checker := auth.NewSessionChecker(local, sessions, cfg.SessionCheckTTL)
 		checker.Now = cfg.Now
-		svc.OnRevoke = checker.Invalidate
-		if a.redis != nil {
-			// Every instance hears of a session ended anywhere at once.
-			n := redis.NewNotifier(a.redis)
-			svc.OnRevoke = func(ids ...string) { checker.Invalidate(ids...); n.Publish(ids...) }
-			subCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-			a.stop = append(a.stop, cancel)
-			n.Subscribe(subCtx, checker.Invalidate)
-		}
+		forget = append(forget, checker.Invalidate)
 		local = checker
+	}
+	if a.redis != nil && len(forget) > 0 {
+		// Every instance hears of a session ended anywhere at once, and
+		// of a user changed anywhere (for its session cache).
+		subCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		a.stop = append(a.stop, cancel)
+		// Notices lost while the subscription was broken cost the
+		// session cache everything it holds.
+		n := redis.NewNotifier(a.redis)
+		if cache != nil {
+			n.OnResubscribe = cache.Clear
+		}
+		n.Subscribe(subCtx, fanOut(forget))
+		forget = append(forget, n.Publish)
+		if cached != nil {
+			un := redis.NewUserNotifier(a.redis)
+			un.OnResubscribe = cache.Clear
+			un.Subscribe(subCtx, cache.InvalidateUsers)
+			cached.OnUserChange = un.Publish
+		}
+	}
+	if len(forget) > 0 {
+		svc.OnRevoke = fanOut(forget)
 	}
 	verifier := local
 	if remote != nil {
@@ -185,6 +221,19 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 	// LATCH_METRICS_ADDR (see serve).
 	a.handler = reqlog.Middleware(log, !cfg.LogRequests)(m.Middleware(routeLabel())(h))
 	return a, nil
+}
+
+// fanOut returns a function that calls each of fns in turn.
+func fanOut(fns []func(ids ...string)) func(ids ...string) {
+	if len(fns) == 1 {
+		return fns[0]
+	}
+	fns = slices.Clone(fns)
+	return func(ids ...string) {
+		for _, fn := range fns {
+			fn(ids...)
+		}
+	}
 }
 
 // eitherVerifier accepts tokens of one verifier, then of a second: HS256
