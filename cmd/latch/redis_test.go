@@ -265,3 +265,30 @@ func TestTwoInstancesWithoutRedis(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestRedisSessionsEndWithAccountChanges: with Redis, the changes that end
+// a user's sessions in the database end their Redis copies too (Latch
+// reads Redis first): a password reset, with the session cache on (the
+// default) and off.
+func TestRedisSessionsEndWithAccountChanges(t *testing.T) {
+	redisURL := testRedisURL(t)
+	for _, ttl := range []string{"5s", "0"} {
+		t.Run("cache="+ttl, func(t *testing.T) {
+			ts, smtp := mailServer(t, nil, map[string]string{"REDIS_URL": redisURL,
+				"LATCH_REDIS_PREFIX": testRedisPrefix(), "LATCH_SESSION_CACHE_TTL": ttl})
+			const email = "redis-reset@example.com"
+			_, first, _ := signUp(t, ts, email)
+			if _, ok := sessionEmail(t, ts, first); !ok {
+				t.Fatal("no session after sign-up")
+			}
+			tok, _ := resetToken(t, ts, smtp, email)
+			if code, _, data := call(t, "POST", ts.URL+"/api/auth/reset-password", "",
+				map[string]any{"newPassword": "a new password here", "token": tok}); code != 200 {
+				t.Fatalf("reset: %d %s", code, data)
+			}
+			if _, ok := sessionEmail(t, ts, first); ok {
+				t.Fatal("the session survived the password reset in Redis")
+			}
+		})
+	}
+}

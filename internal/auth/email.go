@@ -179,6 +179,15 @@ func (s *Service) ResetPassword(ctx context.Context, tok, newPassword string) er
 	} else if err != nil {
 		return fmt.Errorf("auth: reset password: %w", err)
 	}
+	if s.RevokeSessionsOnPasswordReset {
+		// The reset's transaction ended the sessions in the database;
+		// this ends the copies above it (Redis, shared with other
+		// instances and Better Auth, which would still serve them) as a
+		// revoke-sessions does.
+		if err := s.Sessions.DeleteUserSessions(ctx, v.Value, ""); err != nil {
+			logEvent(ctx, slog.LevelWarn, "reset_password_revoke_copies_failed", v.Value, slog.String("error", err.Error()))
+		}
+	}
 	s.revoked(revoked...)
 	logEvent(ctx, slog.LevelInfo, "reset_password", v.Value, slog.Int("sessions_revoked", len(revoked)))
 	return nil
