@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-
-	"github.com/latchhq/latch"
 )
 
 // Group commit. On SQLite every commit waits for an fsync of the WAL
@@ -28,8 +26,9 @@ const maxBatch = 128
 // queueLen is how many writes may wait for the writer before callers block.
 const queueLen = 1024
 
-// errClosed is returned for writes submitted after Close.
-var errClosed = fmt.Errorf("store closed: %w", latch.ErrUnavailable)
+// errClosed is returned for writes submitted after Close (like
+// database/sql's "sql: database is closed", a 500: a bug, not an outage).
+var errClosed = errors.New("store closed")
 
 // execer runs one write's statements, on the write pool or inside the
 // group's transaction, through the statement cache.

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the driver the group writer is meant for
-
-	"github.com/latchhq/latch"
 )
 
 // groupStore opens a SQLite file with one write connection (as the
@@ -124,7 +122,7 @@ func TestGroupCommitSkipsAbandonedWrites(t *testing.T) {
 }
 
 // TestGroupCommitClose: writes queued before Close are committed, writes
-// after it fail with ErrUnavailable and nothing blocks.
+// after it fail and nothing blocks.
 func TestGroupCommitClose(t *testing.T) {
 	s := groupStore(t)
 	var wg sync.WaitGroup
@@ -144,8 +142,8 @@ func TestGroupCommitClose(t *testing.T) {
 	go func() { done <- s.write(context.Background(), insertItems(s, "late")) }()
 	select {
 	case err := <-done:
-		if !errors.Is(err, latch.ErrUnavailable) {
-			t.Fatalf("write after close: %v, want ErrUnavailable", err)
+		if !errors.Is(err, errClosed) {
+			t.Fatalf("write after close: %v, want errClosed", err)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("write after close blocked")
