@@ -118,7 +118,11 @@ func TestDatabaseOutage(t *testing.T) {
 	faultTests(t)
 	pg := startPGCluster(t)
 	const dbTimeout = time.Second
-	ts := startTestServer(t, map[string]string{"DATABASE_URL": pg.URL(), "LATCH_DB_TIMEOUT": dbTimeout.String()})
+	// No session cache: a session cached just before the outage would be
+	// served from memory for up to its TTL (README, Session cache), and
+	// this test wants every request to need the database.
+	ts := startTestServer(t, map[string]string{"DATABASE_URL": pg.URL(), "LATCH_DB_TIMEOUT": dbTimeout.String(),
+		"LATCH_SESSION_CACHE_TTL": "0"})
 	uid, session, jwt := signUp(t, ts, "outage@example.com")
 	if code, _, data := call(t, "POST", ts.URL+"/api/"+uid+"/tasks", jwt, map[string]any{"title": "before"}); code != http.StatusCreated {
 		t.Fatalf("create before the outage: %d %s", code, data)
