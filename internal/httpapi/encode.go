@@ -82,31 +82,71 @@ func appendTask(b []byte, t *latch.Task) []byte {
 	return append(b, '}')
 }
 
-// appendTimestamp writes t in TimestampLayout, quoted.
+// appendTimestamp writes t in TimestampLayout, quoted. Years 0–9999 are
+// written from the Unix time with integer civil-date arithmetic (cheaper
+// than t.Date and t.Clock, which each redo the calendar); others through
+// AppendFormat.
 func appendTimestamp(b []byte, t time.Time) []byte {
-	t = t.UTC()
-	y, mo, d := t.Date()
-	if y < 0 || y > 9999 {
+	sec := t.Unix()
+	if sec < minYear0 || sec >= maxYear9999 {
 		b = append(b, '"')
-		b = t.AppendFormat(b, TimestampLayout)
+		b = t.UTC().AppendFormat(b, TimestampLayout)
 		return append(b, '"')
 	}
-	h, mi, s := t.Clock()
+	days, rem := sec/86400, sec%86400
+	if rem < 0 {
+		days, rem = days-1, rem+86400
+	}
+	y, m, d := civil(days)
 	b = append(b, '"')
 	b = appendDigits(b, y, 4)
 	b = append(b, '-')
-	b = appendDigits(b, int(mo), 2)
+	b = append2(b, m)
 	b = append(b, '-')
-	b = appendDigits(b, d, 2)
+	b = append2(b, d)
 	b = append(b, 'T')
-	b = appendDigits(b, h, 2)
+	b = append2(b, int(rem/3600))
 	b = append(b, ':')
-	b = appendDigits(b, mi, 2)
+	b = append2(b, int(rem/60%60))
 	b = append(b, ':')
-	b = appendDigits(b, s, 2)
+	b = append2(b, int(rem%60))
 	b = append(b, '.')
 	b = appendDigits(b, t.Nanosecond()/1e6, 3)
 	return append(b, 'Z', '"')
+}
+
+// The Unix times of 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z.
+const (
+	minYear0    = -62167219200
+	maxYear9999 = 253402300800
+)
+
+// civil converts days since 1970-01-01 to a proleptic Gregorian date
+// (Howard Hinnant's days_from_civil inverse).
+func civil(days int64) (y, m, d int) {
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = int(doy - (153*mp+2)/5 + 1)
+	m = int(mp + 3)
+	if m > 12 {
+		m -= 12
+	}
+	y = int(yoe + era*400)
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+func append2(b []byte, v int) []byte {
+	return append(b, byte('0'+v/10), byte('0'+v%10))
 }
 
 func appendDigits(b []byte, v, n int) []byte {

@@ -53,3 +53,29 @@ func FuzzAppendTask(f *testing.F) {
 		checkEncoding(t, latch.Task{ID: id, UserID: user, Title: title, Description: desc, Completed: done, CreatedAt: tm, UpdatedAt: tm})
 	})
 }
+
+// TestAppendTimestampCalendar compares appendTimestamp with AppendFormat
+// across the calendar: leap days, century rules, year edges, before 1970.
+func TestAppendTimestampCalendar(t *testing.T) {
+	check := func(tm time.Time) {
+		t.Helper()
+		want := `"` + tm.UTC().Format(TimestampLayout) + `"`
+		if got := string(appendTimestamp(nil, tm)); got != want {
+			t.Fatalf("appendTimestamp(%v) = %s, want %s", tm, got, want)
+		}
+	}
+	for _, tm := range []time.Time{
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1600, 2, 29, 23, 59, 59, 999e6, time.UTC), time.Date(1900, 2, 28, 12, 0, 0, 0, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2000, 2, 29, 1, 2, 3, 4e6, time.UTC), time.Date(2100, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 6, 15, 4, 5, 640e6, time.FixedZone("x", -7*3600)),
+	} {
+		check(tm)
+	}
+	// Every day from 1583 to 2400, at a varying time of day.
+	for tm := time.Date(1583, 1, 1, 0, 0, 0, 0, time.UTC); tm.Year() < 2400; tm = tm.Add(24*time.Hour + 37*time.Second + 1e6) {
+		check(tm)
+	}
+}
