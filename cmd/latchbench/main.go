@@ -63,6 +63,8 @@ type options struct {
 	// baseline is a second latch binary measured beside the first (a
 	// before/after comparison in one run).
 	baseline string
+	// baselineDB is the baseline's DATABASE_URL (its own database).
+	baselineDB string
 	// only, when not empty, selects scenarios by name prefix.
 	only     []string
 	mixedCon int
@@ -108,6 +110,7 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&o.databaseURL, "database-url", "", "DATABASE_URL for Latch (default: a fresh SQLite file)")
 	fs.Var(&o.latchEnv, "latch-env", "KEY=VALUE added to Latch's environment (repeatable), e.g. GOGC=100 to compare with the default")
 	fs.StringVar(&o.baseline, "baseline", "", "a second latch binary (e.g. built from an older commit) measured beside the first, with the same scenarios")
+	fs.StringVar(&o.baselineDB, "baseline-database-url", "", "DATABASE_URL of the baseline (required with -baseline and -database-url: another database or schema)")
 	scen := fs.String("scenarios", "", "comma-separated parts of scenario names to run (e.g. get-session,mixed); default all")
 	fs.IntVar(&o.instances, "instances", 1, "Latch processes on one database (1 or 2: requests alternate between them; add -latch-env REDIS_URL=… to share Redis)")
 	fs.IntVar(&o.mixedCon, "mixed-concurrency", 256, "connections of the mixed scenario (60% list, 20% toggle, 20% create; max 256)")
@@ -119,6 +122,9 @@ func run(args []string, out io.Writer) error {
 	}
 	if o.instances < 1 || o.instances > 2 {
 		return errors.New("instances must be 1 or 2")
+	}
+	if o.baseline != "" && o.databaseURL != "" && (o.baselineDB == "" || o.baselineDB == o.databaseURL) {
+		return errors.New("-baseline with -database-url needs its own -baseline-database-url")
 	}
 	if o.instances == 2 && o.baseline != "" {
 		return errors.New("-instances 2 and -baseline cannot be combined")
@@ -170,21 +176,21 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 
-	startLatch := func(name, bin, dataDir string) (*server, string, error) {
+	startLatch := func(name, bin, dataDir, dbURL string) (*server, string, error) {
 		port := freePort()
 		url := "http://127.0.0.1:" + port
 		lc := exec.Command(bin, "serve")
 		lc.Env = append(os.Environ(), "PORT="+port, "LATCH_HOST=127.0.0.1", "BETTER_AUTH_URL="+url,
 			"BETTER_AUTH_SECRET=latchbench-secret-0123456789abcdef0123456789", "LATCH_DATA_DIR="+filepath.Join(tmp, dataDir),
 			"LATCH_RATE_LIMIT=false", "LATCH_LOG_REQUESTS=false", "LATCH_LOG_LEVEL=warn")
-		if o.databaseURL != "" {
-			lc.Env = append(lc.Env, "DATABASE_URL="+o.databaseURL)
+		if dbURL != "" {
+			lc.Env = append(lc.Env, "DATABASE_URL="+dbURL)
 		}
 		lc.Env = append(lc.Env, o.latchEnv...)
 		srv, err := start(name, lc, url+"/healthz")
 		return srv, url, err
 	}
-	lt, latchURL, err := startLatch("latch", o.latchBin, "latch-data")
+	lt, latchURL, err := startLatch("latch", o.latchBin, "latch-data", o.databaseURL)
 	if err != nil {
 		return err
 	}
@@ -193,14 +199,14 @@ func run(args []string, out io.Writer) error {
 	var lt2 *server
 	latch2URL := ""
 	if o.instances == 2 {
-		if lt2, latch2URL, err = startLatch("latch-2", o.latchBin, "latch-data"); err != nil {
+		if lt2, latch2URL, err = startLatch("latch-2", o.latchBin, "latch-data", o.databaseURL); err != nil {
 			return err
 		}
 	}
 	var bl *server
 	baselineURL := ""
 	if o.baseline != "" {
-		if bl, baselineURL, err = startLatch("baseline", o.baseline, "baseline-data"); err != nil {
+		if bl, baselineURL, err = startLatch("baseline", o.baseline, "baseline-data", o.baselineDB); err != nil {
 			return err
 		}
 	}
