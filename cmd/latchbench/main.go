@@ -285,14 +285,14 @@ func run(args []string, out io.Writer) error {
 			scenario{name: "better-auth sign-in", srv: ba, req: signIn(baURL)})
 	}
 	results := map[string]result{}
-	fmt.Fprintf(out, "%-26s %10s %10s %10s %14s %8s\n", "scenario", "req/s", "p50", "p99", "server CPU/req", "errors")
+	fmt.Fprintf(out, "%-36s %10s %10s %10s %14s %8s\n", "scenario", "req/s", "p50", "p99", "server CPU/req", "errors")
 	for _, sc := range scenarios {
 		if sc.name != "floor" && !o.want(sc.name) {
 			continue
 		}
 		r := sc.run(ctx, o)
 		results[sc.name] = r
-		fmt.Fprintf(out, "%-26s %10.0f %10s %10s %12.0fµs %8d\n", sc.name, r.rps(), r.p50.Round(time.Microsecond),
+		fmt.Fprintf(out, "%-36s %10.0f %10s %10s %12.0fµs %8d\n", sc.name, r.rps(), r.p50.Round(time.Microsecond),
 			r.p99.Round(time.Microsecond), r.cpuPerReq(), r.errors)
 	}
 	printRatios(out, results)
