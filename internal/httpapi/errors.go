@@ -12,6 +12,10 @@ import (
 	"github.com/latchhq/latch"
 )
 
+// StatusClientClosedRequest is the status recorded for a request whose
+// client left before the answer (nginx's 499; never read by the client).
+const StatusClientClosedRequest = 499
+
 // Error is the body of every error answer.
 type Error struct {
 	// Detail is a human-readable summary, suitable for showing to a user.
@@ -84,8 +88,13 @@ func errorResponse(err error) (status int, body Error, header http.Header, inter
 		return http.StatusConflict, Error{Detail: "Conflict"}, nil, false
 	case errors.Is(err, latch.ErrUnavailable):
 		return http.StatusServiceUnavailable, Error{Detail: "Service temporarily unavailable"}, http.Header{"Retry-After": {"5"}}, true
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, Error{Detail: "Request cancelled or timed out"}, nil, false
+	case errors.Is(err, context.Canceled):
+		// The client went away (its request's context ended): nobody reads
+		// this answer, and it is not the server's fault, so it is recorded
+		// (access log, metrics) as nginx's 499, not as a 5xx.
+		return StatusClientClosedRequest, Error{Detail: "Request cancelled"}, nil, false
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, Error{Detail: "Request timed out"}, http.Header{"Retry-After": {"5"}}, false
 	default:
 		return http.StatusInternalServerError, Error{Detail: "Internal server error"}, nil, true
 	}

@@ -234,10 +234,16 @@ func testStoreFailureIs500AndLogged(t *testing.T, e *testEnv) {
 	}
 }
 
+// TestCanceledContext: a client that went away is recorded as 499, not as
+// a server error; a deadline is a 503 with Retry-After.
 func TestCanceledContext(t *testing.T) {
 	status, body, _, internal := errorResponse(fmt.Errorf("list: %w", context.Canceled))
-	if status != http.StatusServiceUnavailable || body.Detail == "" || internal {
-		t.Fatalf("got %d %+v internal=%v", status, body, internal)
+	if status != StatusClientClosedRequest || body.Detail == "" || internal {
+		t.Fatalf("canceled: got %d %+v internal=%v", status, body, internal)
+	}
+	status, _, hdr, internal := errorResponse(fmt.Errorf("list: %w", context.DeadlineExceeded))
+	if status != http.StatusServiceUnavailable || hdr.Get("Retry-After") == "" || internal {
+		t.Fatalf("deadline: got %d %v internal=%v", status, hdr, internal)
 	}
 }
 

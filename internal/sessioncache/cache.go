@@ -16,8 +16,9 @@
 // An entry lives at most the TTL and never past its session's expiresAt.
 // A read that overlaps an invalidation is not cached (a generation counter
 // is compared before filling), so a write that has returned is never undone
-// by a slower read. The cache holds at most Max entries: the oldest go
-// first. Nothing runs in the background: expired entries are dropped when
+// by a slower read. The cache holds at most Max entries and MaxBytes of
+// them (a session over MaxEntryBytes, e.g. with a huge user agent, is not
+// cached): the oldest go first. Nothing runs in the background: expired entries are dropped when
 // met.
 package sessioncache
 
@@ -32,6 +33,19 @@ import (
 // DefaultMax is the default bound on the number of cached sessions.
 const DefaultMax = 10000
 
+// MaxBytes bounds the memory the entries hold (their strings plus a fixed
+// overhead each), whatever their number: a user agent may be up to the
+// header limit (64 KiB), so a count alone does not bound memory.
+const MaxBytes = 16 << 20
+
+// MaxEntryBytes is the size above which a session is not cached at all
+// (read from the store every time): real sessions are a few hundred bytes.
+const MaxEntryBytes = 8 << 10
+
+// entryOverhead approximates an entry's fixed cost: the structs, the list
+// element and three map slots.
+const entryOverhead = 512
+
 // Cache maps session tokens to the session and user last read for them.
 // Create it with New; it is safe for concurrent use.
 type Cache struct {
@@ -42,6 +56,7 @@ type Cache struct {
 	max int
 
 	mu      sync.Mutex
+	bytes   int    // sum of the entries' sizes
 	gen     uint64 // bumped by every invalidation
 	byToken map[string]*entry
 	bySID   map[string]*entry
@@ -54,6 +69,17 @@ type entry struct {
 	user  latch.User
 	until time.Time // min(read + ttl, sess.ExpiresAt)
 	elem  *list.Element
+	size  int
+}
+
+// entrySize approximates the memory an entry holds.
+func entrySize(s *latch.Session, u *latch.User) int {
+	n := entryOverhead + len(s.ID) + len(s.Token) + len(s.UserID) + len(s.IPAddress) + len(s.UserAgent) +
+		len(u.ID) + len(u.Name) + len(u.Email)
+	if u.Image != nil {
+		n += len(*u.Image)
+	}
+	return n
 }
 
 // New returns a cache whose entries live ttl, holding at most max entries
@@ -116,6 +142,10 @@ func (c *Cache) put(sess *latch.Session, user *latch.User, gen uint64) {
 	if !now.Before(until) {
 		return
 	}
+	size := entrySize(sess, user)
+	if size > MaxEntryBytes {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
@@ -124,8 +154,9 @@ func (c *Cache) put(sess *latch.Session, user *latch.User, gen uint64) {
 	if old := c.byToken[sess.Token]; old != nil {
 		c.remove(old)
 	}
-	c.makeRoom(now)
-	e := &entry{sess: *sess, user: *user, until: until}
+	c.makeRoom(now, size)
+	e := &entry{sess: *sess, user: *user, until: until, size: size}
+	c.bytes += size
 	e.user.Image = cloneString(user.Image)
 	e.elem = c.order.PushBack(e)
 	c.byToken[e.sess.Token] = e
@@ -133,21 +164,30 @@ func (c *Cache) put(sess *latch.Session, user *latch.User, gen uint64) {
 	c.byUser[e.sess.UserID] = append(c.byUser[e.sess.UserID], e)
 }
 
-// makeRoom drops the oldest entries while the cache is full, and expired
-// ones at the old end. c.mu must be held.
-func (c *Cache) makeRoom(now time.Time) {
+// makeRoom drops the oldest entries while the cache has no room for one
+// more of size bytes (by count or by MaxBytes), and expired ones at the
+// old end. c.mu must be held.
+func (c *Cache) makeRoom(now time.Time, size int) {
 	for f := c.order.Front(); f != nil; f = c.order.Front() {
 		e := f.Value.(*entry)
-		if len(c.byToken) < c.max && now.Before(e.until) {
+		if len(c.byToken) < c.max && c.bytes+size <= MaxBytes && now.Before(e.until) {
 			return
 		}
 		c.remove(e)
 	}
 }
 
+// Bytes returns the approximate memory held by the entries.
+func (c *Cache) Bytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}
+
 // remove drops e from every index. c.mu must be held.
 func (c *Cache) remove(e *entry) {
 	c.order.Remove(e.elem)
+	c.bytes -= e.size
 	delete(c.byToken, e.sess.Token)
 	if c.bySID[e.sess.ID] == e {
 		delete(c.bySID, e.sess.ID)
@@ -202,6 +242,7 @@ func (c *Cache) Clear() {
 	clear(c.bySID)
 	clear(c.byUser)
 	c.order.Init()
+	c.bytes = 0
 }
 
 // InvalidateUsers forgets every session of these users.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -346,5 +347,55 @@ func TestCacheConcurrent(t *testing.T) {
 	wg.Wait()
 	if c.Len() > 10 {
 		t.Fatalf("%d entries, bound is 10", c.Len())
+	}
+}
+
+// TestCacheBoundedInBytes: sessions with huge user agents (up to the
+// header limit) cannot grow the cache past MaxBytes, and one over
+// MaxEntryBytes is not cached at all.
+func TestCacheBoundedInBytes(t *testing.T) {
+	f := newFakeStore()
+	f.addUser("alice")
+	ua := strings.Repeat("u", 7<<10) // under MaxEntryBytes
+	n := 2 * MaxBytes / len(ua)
+	for i := range n {
+		tok := "tok" + strconv.Itoa(i)
+		f.addSession("sid"+strconv.Itoa(i), tok, "alice", t0.Add(time.Hour))
+		f.mu.Lock()
+		s := f.sessions[tok]
+		s.UserAgent = ua
+		f.sessions[tok] = s
+		f.mu.Unlock()
+	}
+	clk := testutil.NewClock(t0)
+	c := New(time.Hour, n+1) // the count would allow them all
+	c.Now = clk.Now
+	s := NewStore(c, f, f)
+	for i := range n {
+		read(t, s, "tok"+strconv.Itoa(i))
+	}
+	if b := c.Bytes(); b > MaxBytes || b < MaxBytes/2 {
+		t.Fatalf("cache holds %d bytes, want at most MaxBytes (%d) and most of it used", b, MaxBytes)
+	}
+	if c.Len() >= n {
+		t.Fatalf("%d entries of %d cached: the byte bound did not apply", c.Len(), n)
+	}
+
+	huge := "tok-huge"
+	f.addSession("sid-huge", huge, "alice", t0.Add(time.Hour))
+	f.mu.Lock()
+	hs := f.sessions[huge]
+	hs.UserAgent = strings.Repeat("h", 60<<10)
+	f.sessions[huge] = hs
+	f.mu.Unlock()
+	before := f.readCount()
+	read(t, s, huge)
+	read(t, s, huge)
+	if got := f.readCount() - before; got != 2 {
+		t.Fatalf("%d store reads for two lookups of a 60 KiB session, want 2 (not cached)", got)
+	}
+	s.Cache.Clear()
+	if c.Bytes() != 0 {
+		t.Fatalf("%d bytes after Clear", c.Bytes())
 	}
 }
