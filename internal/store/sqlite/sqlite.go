@@ -68,9 +68,12 @@ var (
 // Dialect is the SQLite dialect: ? placeholders, timestamps bound as
 // sqlutil.TimeLayout strings, errors classified by SQLite result code.
 var Dialect = sqlutil.Dialect{
-	Name:     "sqlite",
-	TimeArg:  func(t time.Time) any { return sqlutil.FormatTime(t) },
-	Classify: classify,
+	Name:    "sqlite",
+	TimeArg: func(t time.Time) any { return sqlutil.FormatTime(t) },
+	// One column read fewer per listed task (each read takes the
+	// connection's mutex in modernc.org/sqlite): about 6% of a list.
+	PackListTimes: true,
+	Classify:      classify,
 	MigrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
 	ColumnType: `SELECT type FROM pragma_table_info(?) WHERE name = ?`,

@@ -48,6 +48,11 @@ type Dialect struct {
 	// NativeUUID says that uuid ids have their own column type (PostgreSQL);
 	// otherwise they are text, like random ids.
 	NativeUUID bool
+	// PackListTimes makes a listing read created_at and updated_at as one
+	// text column (`created_at || '|' || updated_at`), for a dialect whose
+	// timestamps are text and whose driver pays per column read (SQLite:
+	// each read locks the connection's mutex).
+	PackListTimes bool
 }
 
 // Store implements the latch store interfaces over database/sql. Its

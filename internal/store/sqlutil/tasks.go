@@ -11,37 +11,6 @@ import (
 
 const taskCols = `id, user_id, title, description, completed, created_at, updated_at`
 
-// listCols are the columns of a listing: the owner is the filter's, so it
-// is not read back (ids are stored in their canonical form, the one
-// TaskFilter.UserID must have to match).
-const listCols = `id, title, description, completed, created_at, updated_at`
-
-// listRow is the scan buffer of a listing, reused for every row: one
-// set of destinations per call instead of per row.
-type listRow struct {
-	id          int64
-	title, desc string
-	done        Bool
-	cre, upd    Time
-	dest        [6]any
-}
-
-func newListRow() *listRow {
-	r := &listRow{}
-	r.dest = [6]any{&r.id, &r.title, &r.desc, &r.done, &r.cre, &r.upd}
-	return r
-}
-
-// scan reads the current row into t, owned by userID.
-func (r *listRow) scan(rows *sql.Rows, userID string, t *latch.Task) error {
-	if err := rows.Scan(r.dest[:]...); err != nil {
-		return err
-	}
-	*t = latch.Task{ID: r.id, UserID: userID, Title: r.title, Description: r.desc,
-		Completed: bool(r.done), CreatedAt: r.cre.T, UpdatedAt: r.upd.T}
-	return nil
-}
-
 type scanner interface{ Scan(dest ...any) error }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -231,7 +200,11 @@ func (s *Store) BuildList(f latch.TaskFilter) ListQuery {
 	}
 
 	lq := ListQuery{Limit: limit, Column: col}
-	query := `SELECT ` + listCols + ` FROM task` + where
+	cols := listCols
+	if s.d.PackListTimes {
+		cols = packedListCols
+	}
+	query := `SELECT ` + cols + ` FROM task` + where
 	pageArgs := append([]any(nil), args...)
 	if f.After != nil {
 		var key any = f.After.Title
@@ -294,7 +267,7 @@ func (s *Store) ListTasks(ctx context.Context, f latch.TaskFilter) (*latch.TaskP
 		return nil, s.Err("list tasks", err)
 	}
 	defer rows.Close()
-	row := newListRow()
+	row := newListRow(s.d.PackListTimes)
 	for rows.Next() {
 		page.Tasks = append(page.Tasks, latch.Task{})
 		if err := row.scan(rows, f.UserID, &page.Tasks[len(page.Tasks)-1]); err != nil {
