@@ -154,7 +154,8 @@ func TestNodeMailFlow(t *testing.T) {
 // TestNodeSharedDB runs the real Better Auth on the same database and
 // secret as a running Latch (test/node/shared-db.mjs): users created by
 // either sign in to the other, each accepts the other's session cookies,
-// and reset and verification links issued by one work on the other.
+// and reset, verification, change-of-email and deletion links issued by
+// one work on the other.
 // "better-auth-first" starts Latch on a database that Better Auth's own
 // migrations created and that already holds a user. The uuid and serial
 // variants run Better Auth with advanced.database.generateId set to that
@@ -189,7 +190,8 @@ func TestNodeSharedDB(t *testing.T) {
 					}
 					scriptEnv["SHARED_INIT"] = "1" // check must find the init user
 				}
-				ts, smtp := mailServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret, "LATCH_ID_FORMAT": format}, nil)
+				ts, smtp := mailServer(t, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": secret, "LATCH_ID_FORMAT": format},
+					map[string]string{"LATCH_DELETE_USER_CONFIRMATION": "true"}) // deletion links, as Better Auth's sendDeleteAccountVerification
 				scriptEnv["LATCH_URL"] = ts.URL
 				scriptEnv["MAILBOX_URL"] = startMailbox(t, smtp)
 				runNodeScript(t, node, scriptEnv, "shared-db.mjs", "check")

@@ -4,6 +4,7 @@
 //   node shared-db.mjs init   # before Latch starts: Better Auth creates its schema
 //                             # and a user (the "existing Better Auth database")
 //   node shared-db.mjs check  # with Latch running on the same database
+//                             # (with mail and LATCH_DELETE_USER_CONFIRMATION=true)
 //
 // Environment:
 //   LATCH_DB      SQLite file path, or a postgres:// URL (search_path=<schema> honoured)
@@ -37,9 +38,13 @@ const { kind, db } = openDatabase(dsn);
 const baMail = [];
 const keep = async ({ user, url }) => { baMail.push({ to: user.email, url }); };
 const idFormat = process.env.SHARED_ID_FORMAT || "random";
+// Change of email and deletion as Latch runs them here (mail on,
+// LATCH_DELETE_USER_CONFIRMATION=true): the change link goes to the new
+// address (no confirmation to the old one), deletion mails a link.
 const extra = {
   emailAndPassword: { enabled: true, sendResetPassword: keep },
   emailVerification: { sendVerificationEmail: keep },
+  user: { changeEmail: { enabled: true }, deleteUser: { enabled: true, sendDeleteAccountVerification: keep } },
   ...(idFormat === "random" ? {} : { advanced: { database: { generateId: idFormat } } }),
 };
 const opts = { secret, baseURL: base, extra };
@@ -354,6 +359,110 @@ await step("verification link issued by Latch verifies on Better Auth", async ()
   const s = await latch(new Browser(base), "POST", "/sign-in/email", { email, password: baUser.password });
   assert.equal(s.json.user.emailVerified, true);
 });
+
+/** Signs up a fresh user on one side; returns {email, password, id, on(side)}. */
+async function freshUser(side, tag) {
+  const u = { name: `Fresh ${tag}`, email: `${tag}.${run}@example.com`, password: `${tag}-password-1` };
+  if (side === "ba") {
+    const r = await ba("POST", "/sign-up/email", { body: u });
+    assert.equal(r.status, 200, r.text);
+    return { ...u, id: r.json.user.id, cookie: cookieOf(r.res) };
+  }
+  const b = new Browser(base);
+  const r = await latch(b, "POST", "/sign-up/email", u);
+  assert.equal(r.status, 200, r.text);
+  return { ...u, id: r.json.user.id, browser: b };
+}
+/** Signs in on a side; returns the response (status, json). */
+async function signInAs(side, email, password) {
+  return side === "ba"
+    ? ba("POST", "/sign-in/email", { body: { email, password } })
+    : latch(new Browser(base), "POST", "/sign-in/email", { email, password });
+}
+async function rowsOf(id) {
+  const n = async (sql) => (await query(sql, [id])).length;
+  return {
+    user: await n(`select id from "user" where id = ?`),
+    account: await n(`select id from "account" where "userId" = ?`),
+    session: await n(`select id from "session" where "userId" = ?`),
+  };
+}
+
+for (const [issuer, applier] of [["ba", "latch"], ["latch", "ba"]]) {
+  const name = { ba: "Better Auth", latch: "Latch" };
+  await step(`change-email link issued by ${name[issuer]} applies on ${name[applier]}`, async () => {
+    const u = await freshUser(issuer, `ce-${issuer}`);
+    const newEmail = `moved-${issuer}.${run}@example.com`;
+    const req = { newEmail, callbackURL: "/" };
+    const r = issuer === "ba"
+      ? await ba("POST", "/change-email", { cookie: u.cookie, body: req })
+      : await latch(u.browser, "POST", "/change-email", req);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { status: true });
+    const link = issuer === "ba" ? baLink(newEmail) : await latchLink(newEmail);
+    assert.equal(link.pathname, "/api/auth/verify-email", `link ${link}`);
+    assert.equal(link.searchParams.get("callbackURL"), "/");
+    const token = link.searchParams.get("token");
+    const v = applier === "ba"
+      ? await ba("GET", "/verify-email?token=" + token)
+      : await latch(new Browser(base), "GET", "/verify-email?token=" + token);
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.json?.status, true, v.text);
+    assert.equal(v.json?.user?.id, u.id, v.text);
+    assert.equal(v.json?.user?.email, newEmail, v.text);
+    assert.equal(v.json?.user?.emailVerified, false, "emailVerified kept (false)");
+    for (const side of ["ba", "latch"]) {
+      const s = await signInAs(side, newEmail, u.password);
+      assert.equal(s.status, 200, `${side} sign-in with the new email: ${s.text}`);
+      assert.equal(s.json.user.id, u.id);
+      assert.equal(s.json.user.email, newEmail);
+      const old = await signInAs(side, u.email, u.password);
+      assert.equal(old.status, 401, `${side} sign-in with the old email: ${old.text}`);
+    }
+    // The link is spent: the user's email no longer matches the token's.
+    const again = issuer === "ba"
+      ? await latch(new Browser(base), "GET", "/verify-email?token=" + token)
+      : await ba("GET", "/verify-email?token=" + token);
+    assert.equal(again.status, 401, `the link again, on the issuer: ${again.text}`);
+  });
+
+  await step(`deletion link issued by ${name[issuer]} deletes on ${name[applier]}`, async () => {
+    const u = await freshUser(issuer, `del-${issuer}`);
+    const r = issuer === "ba"
+      ? await ba("POST", "/delete-user", { cookie: u.cookie, body: { password: u.password } })
+      : await latch(u.browser, "POST", "/delete-user", { password: u.password });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { success: true, message: "Verification email sent" });
+    const link = issuer === "ba" ? baLink(u.email) : await latchLink(u.email);
+    assert.equal(link.pathname, "/api/auth/delete-user/callback", `link ${link}`);
+    const token = link.searchParams.get("token");
+    assert.match(token, /^[0-9a-z]{32}$/);
+    assert.deepEqual(await rowsOf(u.id), { user: 1, account: 1, session: 1 }, "nothing deleted before the link is opened");
+    // The callback deletes the signed-in user: sign in on the applying side.
+    let d;
+    if (applier === "ba") {
+      const si = await ba("POST", "/sign-in/email", { body: { email: u.email, password: u.password } });
+      assert.equal(si.status, 200, si.text);
+      d = await ba("GET", "/delete-user/callback?token=" + token, { cookie: cookieOf(si.res) });
+    } else {
+      const b = new Browser(base);
+      const si = await latch(b, "POST", "/sign-in/email", { email: u.email, password: u.password });
+      assert.equal(si.status, 200, si.text);
+      d = await latch(b, "GET", "/delete-user/callback?token=" + token);
+    }
+    assert.equal(d.status, 200, d.text);
+    assert.deepEqual(d.json, { success: true, message: "User deleted" });
+    for (const side of ["ba", "latch"]) {
+      const s = await signInAs(side, u.email, u.password);
+      assert.equal(s.status, 401, `${side} sign-in after deletion: ${s.text}`);
+    }
+    assert.deepEqual(await rowsOf(u.id), { user: 0, account: 0, session: 0 }, "user, account and sessions rows gone");
+    if (issuer === "ba") {
+      const g = await ba("GET", "/get-session", { cookie: u.cookie });
+      assert.equal(g.json, null, `Better Auth's session ended: ${g.text}`);
+    }
+  });
+}
 
 // 4. Time-based rules, by editing the shared session row: each side signs
 // in, the row is aged, and both sides must react the same way.
