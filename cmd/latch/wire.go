@@ -113,9 +113,6 @@ func newApp(ctx context.Context, cfg *Config, secret string, log *slog.Logger) (
 		a.Close()
 		return nil, err
 	}
-	if cached != nil {
-		svc.Verifications = cached.Verifications(svc.Verifications)
-	}
 	// Who must forget a session ended here: the session cache and the
 	// JWT session checker, and with Redis every other instance's.
 	var forget []func(ids ...string)

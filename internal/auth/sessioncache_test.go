@@ -19,7 +19,6 @@ func newCachedService(t *testing.T) (*Service, *fakeClock) {
 	c.Now = clk.Now
 	cs := sessioncache.NewStore(c, db, db)
 	s.Users, s.Sessions = cs, cs
-	s.Verifications = cs.Verifications(db)
 	s.OnRevoke = c.Invalidate
 	return s, clk
 }

@@ -7,8 +7,9 @@
 // is answered from the Cache; every write through the decorator that can
 // change what SessionByToken returns forgets the affected entries before it
 // returns: the session's own entry for ExtendSession and DeleteSession,
-// every entry of the user for UpdateUser, DeleteUser, SetPassword,
-// DeleteUserSessions and (through Verifications) a password reset. Changes
+// every entry of the user for UpdateUser, DeleteUser, SetPassword and
+// DeleteUserSessions (which auth's password reset also calls, after the
+// reset's own transaction, when it revokes the user's sessions). Changes
 // made elsewhere reach the cache through Invalidate (session ids: wire it
 // beside auth.Service.OnRevoke and the Redis notices of ended sessions) and
 // InvalidateUsers.

@@ -91,14 +91,6 @@ func TestWritesForgetEntries(t *testing.T) {
 			return err
 		}, true},
 		{"change-password", func(s *Store) error { return s.SetPassword(ctx, "alice", "salt:key", t0) }, true},
-		{"reset-password without revocation", func(s *Store) error {
-			_, err := s.Verifications(s.UserStore.(*fakeStore)).ResetPassword(ctx, latch.PasswordReset{UserID: "alice"})
-			return err
-		}, true},
-		{"reset-password with revocation", func(s *Store) error {
-			_, err := s.Verifications(s.UserStore.(*fakeStore)).ResetPassword(ctx, latch.PasswordReset{UserID: "alice", RevokeSessions: true})
-			return err
-		}, true},
 		{"delete-user", func(s *Store) error { return s.DeleteUser(ctx, "alice") }, true},
 		{"OnRevoke / Redis notice of an ended session", func(s *Store) error { s.Cache.Invalidate("sid-a1"); return nil }, false},
 	}

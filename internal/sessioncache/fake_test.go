@@ -8,13 +8,12 @@ import (
 	"github.com/latchhq/latch"
 )
 
-// fakeStore is an in-memory UserStore, SessionStore and (for
-// ResetPassword) VerificationStore that counts SessionByToken calls.
+// fakeStore is an in-memory UserStore and SessionStore that counts
+// SessionByToken calls.
 // Methods the tests do not use panic through the nil embedded interfaces.
 type fakeStore struct {
 	latch.UserStore
 	latch.SessionStore
-	latch.VerificationStore
 
 	mu       sync.Mutex
 	users    map[string]latch.User
@@ -134,18 +133,3 @@ func (f *fakeStore) DeleteUser(_ context.Context, id string) error {
 // SetPassword changes nothing SessionByToken returns (the account row is
 // not modelled): the cache must forget the user all the same.
 func (f *fakeStore) SetPassword(context.Context, string, string, time.Time) error { return nil }
-
-func (f *fakeStore) ResetPassword(_ context.Context, r latch.PasswordReset) ([]string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var ids []string
-	if r.RevokeSessions {
-		for tok, s := range f.sessions {
-			if s.UserID == r.UserID {
-				ids = append(ids, s.ID)
-				delete(f.sessions, tok)
-			}
-		}
-	}
-	return ids, nil
-}

@@ -100,20 +100,3 @@ func (s *Store) SetPassword(ctx context.Context, userID, hash string, now time.T
 	defer s.userChanged(userID)
 	return s.UserStore.SetPassword(ctx, userID, hash, now)
 }
-
-// Verifications decorates v so that a password reset (which may delete the
-// user's sessions in the same transaction) forgets every entry of the
-// user.
-func (s *Store) Verifications(v latch.VerificationStore) latch.VerificationStore {
-	return verifications{VerificationStore: v, s: s}
-}
-
-type verifications struct {
-	latch.VerificationStore
-	s *Store
-}
-
-func (v verifications) ResetPassword(ctx context.Context, r latch.PasswordReset) ([]string, error) {
-	defer v.s.userChanged(r.UserID)
-	return v.VerificationStore.ResetPassword(ctx, r)
-}
