@@ -112,7 +112,7 @@ func (s *Store) EnableGroupCommit() *Store {
 	return s
 }
 
-// GroupStats returns how many writes went through group commit and in how
+// GroupStats returns how many writes group commit committed and in how
 // many commits (both zero without it).
 func (s *Store) GroupStats() (writes, commits int64) {
 	if s.group == nil {
@@ -225,8 +225,12 @@ func (g *group) commit(batch []*writeOp) {
 		}
 		op.done <- results[i]
 	}
-	g.ops.Add(int64(len(live)))
 	if err == nil {
+		for _, r := range results {
+			if r == nil {
+				g.ops.Add(1)
+			}
+		}
 		g.commits.Add(1)
 	}
 	for q := range later {

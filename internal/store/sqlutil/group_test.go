@@ -94,8 +94,8 @@ func TestGroupCommitBatchesAndIsolatesFailures(t *testing.T) {
 		}
 	}
 	writes, commits := s.GroupStats()
-	if writes != n+1 {
-		t.Errorf("writes = %d, want %d", writes, n+1)
+	if want := int64(n + 1 - n/10); writes != want { // the failed writes are not counted
+		t.Errorf("writes = %d, want %d", writes, want)
 	}
 	t.Logf("%d writes in %d commits", writes, commits)
 	if commits >= writes {

@@ -129,15 +129,7 @@ func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
 	}
 	query := s.q(`DELETE FROM task WHERE id = ? AND user_id = ?`)
 	err = s.write(ctx, func(ctx context.Context, x execer) error {
-		res, err := x.exec(ctx, query, id, owner)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err == nil && n == 0 {
-			err = latch.ErrNotFound
-		}
-		return err
+		return oneRow(x.exec(ctx, query, id, owner))
 	})
 	return s.Err("delete task", err)
 }

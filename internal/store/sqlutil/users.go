@@ -252,16 +252,18 @@ func (s *Store) SetPassword(ctx context.Context, userID, hash string, now time.T
 
 // execOne runs a write and reports ErrNotFound when it touched no row.
 func (s *Store) execOne(ctx context.Context, op, query string, args ...any) error {
-	res, err := s.exec(ctx, s.w, s.q(query), args...)
+	return s.Err(op, oneRow(s.exec(ctx, s.w, s.q(query), args...)))
+}
+
+// oneRow takes a statement's result and error and reports
+// latch.ErrNotFound when it affected no row.
+func oneRow(res sql.Result, err error) error {
 	if err != nil {
-		return s.Err(op, err)
+		return err
 	}
 	n, err := res.RowsAffected()
-	if err != nil {
-		return s.Err(op, err)
+	if err == nil && n == 0 {
+		err = latch.ErrNotFound
 	}
-	if n == 0 {
-		return s.Err(op, latch.ErrNotFound)
-	}
-	return nil
+	return err
 }
