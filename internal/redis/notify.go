@@ -39,8 +39,9 @@ func NewNotifier(c *Client) *Notifier { return &Notifier{c: c, channel: channel}
 // other instances' session caches forget them.
 func NewUserNotifier(c *Client) *Notifier { return &Notifier{c: c, channel: userChannel} }
 
-// Publish announces that these sessions ended (users changed). It waits at most half a
-// second, so that a sign-out is known everywhere by the time it answers;
+// Publish announces that these sessions ended (or these users changed). It
+// waits at most half a second, so that a sign-out is known everywhere by
+// the time it answers;
 // a failure is counted and logged by the Client, never returned.
 func (n *Notifier) Publish(ids ...string) {
 	if len(ids) == 0 || !n.c.usable() {
